@@ -1,0 +1,1 @@
+"""Live shows: models arrive with the live-shopping work."""

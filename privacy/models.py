@@ -1,0 +1,1 @@
+"""Personal-data registry, consent and requests: models arrive with the privacy work."""

@@ -1,0 +1,105 @@
+"""Money, units and dates as a shopper in one language and market reads them."""
+
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, format_decimal
+from django.utils.translation import gettext as _
+
+from shop.models import Market, MeasurementSystem, Specification, SpecificationKind
+
+
+def babel_locale(language: str, country: str) -> str:
+    """The CLDR locale for a language shown to a market's country: de + DE -> de_DE."""
+    base = language.split("-")[0]
+    candidates = [f"{base}_{country}"]
+    if "-" in language:
+        candidates.insert(0, f"{base}_{language.split('-')[1].upper()}")
+    candidates.append(base)
+    for candidate in candidates:
+        try:
+            Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+        return candidate
+    return "en"
+
+
+def money(amount: Decimal, currency: str, language: str, country: str) -> str:
+    """`1.299,00 €` in de-DE, `$1,299.00` in en-US."""
+    return format_currency(amount, currency, locale=babel_locale(language, country))
+
+
+def number(value: Decimal, language: str, country: str, digits: int = 1) -> str:
+    quantized = Decimal(value).quantize(Decimal(1).scaleb(-digits))
+    return format_decimal(quantized.normalize(), locale=babel_locale(language, country))
+
+
+MM_PER_INCH = Decimal("25.4")
+G_PER_POUND = Decimal("453.59237")
+G_PER_OUNCE = Decimal("28.349523125")
+ML_PER_FL_OZ = Decimal("29.5735295625")
+
+
+def _length(mm: Decimal, system: str) -> tuple[Decimal, str]:
+    if system == MeasurementSystem.IMPERIAL:
+        return mm / MM_PER_INCH, "in"
+    if mm >= 1000:
+        return mm / 1000, "m"
+    if mm >= 10:
+        return mm / 10, "cm"
+    return mm, "mm"
+
+
+def specification_value(spec: Specification, market: Market, language: str) -> str:
+    """A specification's value in the market's units, e.g. `30 × 20 × 10 cm`."""
+    system = market.measurement_system
+    country = market.default_country
+
+    def fmt(value: Decimal, digits: int = 1) -> str:
+        return number(value, language, country, digits)
+
+    if spec.kind == SpecificationKind.TEXT:
+        return spec.text_value
+    value = spec.value
+    if spec.kind == SpecificationKind.DIMENSIONS:
+        values = [value, spec.value_2, spec.value_3]
+        largest = max(values)
+        _, unit = _length(largest, system)
+        factor = {
+            "in": MM_PER_INCH,
+            "m": Decimal(1000),
+            "cm": Decimal(10),
+            "mm": Decimal(1),
+        }
+        return " × ".join(fmt(v / factor[unit]) for v in values) + f" {unit}"
+    if spec.kind == SpecificationKind.LENGTH:
+        converted, unit = _length(value, system)
+        return f"{fmt(converted)} {unit}"
+    if spec.kind == SpecificationKind.WEIGHT:
+        if system == MeasurementSystem.IMPERIAL:
+            if value >= G_PER_POUND:
+                return f"{fmt(value / G_PER_POUND)} lb"
+            return f"{fmt(value / G_PER_OUNCE)} oz"
+        if value >= 1000:
+            return f"{fmt(value / 1000, 2)} kg"
+        return f"{fmt(value, 0)} g"
+    if spec.kind == SpecificationKind.VOLUME:
+        if system == MeasurementSystem.IMPERIAL:
+            return f"{fmt(value / ML_PER_FL_OZ)} fl oz"
+        if value >= 1000:
+            return f"{fmt(value / 1000, 2)} l"
+        return f"{fmt(value, 0)} ml"
+    if spec.kind == SpecificationKind.POWER:
+        return f"{fmt(value, 0)} W"
+    return str(value)
+
+
+def tax_label(market: Market, rate: Decimal | None) -> str:
+    """The label beside a price: `incl. 19% VAT` or `plus sales tax`."""
+    if market.prices_include_tax:
+        if rate:
+            percent = (rate * 100).normalize()
+            return _("incl. %(rate)s%% VAT") % {"rate": f"{percent:f}"}
+        return _("incl. taxes")
+    return _("plus sales tax")

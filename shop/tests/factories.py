@@ -1,0 +1,59 @@
+"""Small factories for test data: they go through the services like real writes."""
+
+import itertools
+from decimal import Decimal
+
+from modeltranslation.utils import build_localized_fieldname
+
+from shop.models import Category, Market, Product, Specification, Variant
+from shop.services.catalog import category_save
+from shop.services.pricing import price_set
+
+_seq = itertools.count(1)
+
+
+def translated(field: str, values: dict[str, str]) -> dict[str, str]:
+    """{"en": "Jacket", "de": "Jacke"} -> {"name_en": "Jacket", "name_de": "Jacke"}."""
+    return {
+        build_localized_fieldname(field, lang): text for lang, text in values.items()
+    }
+
+
+def make_category(*, name: str | None = None, parent: Category | None = None, **names):
+    n = next(_seq)
+    category = Category(
+        name=name or f"Category {n}", slug=f"category-{n}", parent=parent, **names
+    )
+    return category_save(category=category)
+
+
+def make_product(
+    *,
+    category: Category | None = None,
+    name: str | None = None,
+    prices: dict[str, str] | None = None,
+    stock: int = 5,
+    **fields,
+) -> Product:
+    """A product with one variant, priced in the given markets ({"DE": "19.99"})."""
+    n = next(_seq)
+    product = Product.objects.create(
+        category=category or make_category(),
+        name=name or f"Product {n}",
+        slug=f"product-{n}",
+        **fields,
+    )
+    variant = Variant.objects.create(product=product, sku=f"SKU-{n}", stock=stock)
+    for code, amount in (prices or {}).items():
+        price_set(
+            variant=variant,
+            market=Market.objects.get(code=code),
+            amount=Decimal(amount),
+        )
+    return product
+
+
+def make_spec(*, product: Product, kind: str, label: str = "Spec", **values):
+    return Specification.objects.create(
+        product=product, kind=kind, label=label, **values
+    )

@@ -1,0 +1,46 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    Market,
+    Product,
+    ProductImage,
+    Specification,
+)
+
+
+@register(Market)
+class MarketTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Attribute)
+class AttributeTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(AttributeValue)
+class AttributeValueTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Product)
+class ProductTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(ProductImage)
+class ProductImageTranslation(TranslationOptions):
+    fields = ("alt_text",)
+
+
+@register(Specification)
+class SpecificationTranslation(TranslationOptions):
+    fields = ("label", "text_value")

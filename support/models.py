@@ -1,0 +1,1 @@
+"""Support conversations: models arrive with the support work."""
