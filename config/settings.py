@@ -114,9 +114,11 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tw"),
         }
     }
+    # The pub/sub layer publishes a group message once, whatever the group's size;
+    # the core layer writes one copy per member, which does not scale to big shows.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }

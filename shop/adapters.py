@@ -1,5 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from django import forms
+from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import render
+from django.urls import translate_url
 
 from shop.services.markets import shopper_language
 
@@ -15,3 +20,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if market is not None:
             user.preferred_market = market
         return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Home, in the account's own language when it has chosen one."""
+        url = super().get_login_redirect_url(request)
+        language = request.user.preferred_language
+        if language in settings.SHOPPER_LANGUAGES:
+            return translate_url(url, language)
+        return url
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        """Refuse a login over the failed-attempts limit with 429, not a form error."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError as error:
+            response = render(
+                request,
+                "account/login_refused.html",
+                {"reason": error.messages[0]},
+                status=429,
+            )
+            raise ImmediateHttpResponse(response) from error

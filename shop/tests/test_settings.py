@@ -63,7 +63,7 @@ def test_production_environment_uses_postgres_and_redis():
         SECRET_KEY=secrets.token_urlsafe(50),
     ) == {
         "engine": "django.db.backends.postgresql",
-        "layer": "channels_redis.core.RedisChannelLayer",
+        "layer": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "eager": False,
         "cache": "django.core.cache.backends.redis.RedisCache",
         "debug": False,
