@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language_info
 
+from shop.selectors import nav_categories
 from shop.services.markets import markets_active
 
 
@@ -14,4 +16,10 @@ def storefront(request: HttpRequest) -> dict:
             for code, name in settings.LANGUAGES
             if code in settings.SHOPPER_LANGUAGES
         ],
+        "shopper_language_names": [
+            (code, get_language_info(code)["name_local"])
+            for code in settings.SHOPPER_LANGUAGES
+        ],
+        # A callable: templates call it only when they show the category links.
+        "nav_categories": nav_categories,
     }

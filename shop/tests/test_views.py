@@ -1,0 +1,880 @@
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone, translation
+
+from shop.formatting import tax_label
+from shop.models import (
+    Attribute,
+    AttributeValue,
+    Market,
+    ProductImage,
+    SpecificationKind,
+    Variant,
+)
+from shop.selectors import delivery_window
+from shop.services.markets import MARKET_COOKIE
+from shop.services.pricing import price_set
+from shop.templatetags.shop_tags import locale_date
+from shop.tests.factories import make_category, make_product, make_spec, translated
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = list(settings.SHOPPER_LANGUAGES)
+EURO_1299 = "1.299,00\xa0€"
+
+
+@pytest.fixture(autouse=True)
+def _english_while_arranging():
+    """Test data is written in English whatever language an earlier request left on."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.STOREFRONT_CACHE_SECONDS = 0
+
+
+def _market(code: str) -> Market:
+    return Market.objects.get(code=code)
+
+
+def _in_market(client, code: str):
+    client.cookies[MARKET_COOKIE] = code
+    return client
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _variant(product, sku: str, *, values=(), stock: int = 5, prices=None) -> Variant:
+    variant = Variant.objects.create(product=product, sku=sku, stock=stock)
+    variant.values.set(values)
+    for code, amount in (prices or {}).items():
+        price_set(variant=variant, market=_market(code), amount=Decimal(amount))
+    return variant
+
+
+def _attribute(slug: str, *values: str) -> list[AttributeValue]:
+    attribute = Attribute.objects.create(name=slug.title(), slug=slug)
+    return [
+        AttributeValue.objects.create(
+            attribute=attribute, name=value.title(), slug=value, position=index
+        )
+        for index, value in enumerate(values)
+    ]
+
+
+def _discounted(*, code: str, regular: str, now_amount: str):
+    """A product priced `regular` for 40 days, now reduced to `now_amount`."""
+    product = make_product(name="Kettle")
+    variant = product.variants.get()
+    market = _market(code)
+    price_set(
+        variant=variant,
+        market=market,
+        amount=Decimal(regular),
+        at=timezone.now() - timedelta(days=40),
+    )
+    price_set(
+        variant=variant,
+        market=market,
+        amount=Decimal(now_amount),
+        regular_amount=Decimal(regular),
+    )
+    return product
+
+
+@pytest.fixture
+def catalog():
+    """A category tree with a product in the subcategory, priced in US and DE."""
+    root = make_category(**translated("name", {"en": "Outdoor", "de": "Draußen"}))
+    child = make_category(
+        parent=root, **translated("name", {"en": "Tents", "de": "Zelte"})
+    )
+    product = make_product(
+        category=child,
+        prices={"US": "1299", "DE": "1299"},
+        **translated("name", {"en": "Storm tent", "de": "Sturmzelt"}),
+    )
+    return {"root": root, "child": child, "product": product}
+
+
+def _page_urls(catalog, language: str) -> dict[str, str]:
+    return {
+        "home": f"/{language}/",
+        "category": f"/{language}/c/{catalog['root'].slug}/",
+        "product": f"/{language}/p/{catalog['product'].slug}/",
+        "search": f"/{language}/search/?q=storm",
+    }
+
+
+# --- Every page, every language ----------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("page", ["home", "category", "product", "search"])
+def test_storefront_page_renders_in_every_shopper_language(
+    client, catalog, page, language
+):
+    response = client.get(_page_urls(catalog, language)[page])
+
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in _html(response)
+
+
+@pytest.mark.parametrize("page", ["home", "category", "product", "search"])
+def test_storefront_page_links_its_alternates_in_every_language(client, catalog, page):
+    url = _page_urls(catalog, "fr")[page]
+
+    html = _html(client.get(url))
+
+    links = re.findall(
+        r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html
+    )
+    expected = [
+        (
+            code,
+            "http://testserver"
+            + url.replace("/fr/", f"/{code}/", 1).replace("&", "&amp;"),
+        )
+        for code in LANGUAGES
+    ]
+    expected.append(("x-default", "http://testserver" + url.replace("/fr/", "/en/", 1)))
+    assert links == expected
+
+
+def test_product_names_are_shown_in_the_page_language(client, catalog):
+    assert "Sturmzelt" in _html(client.get(f"/de/p/{catalog['product'].slug}/"))
+    assert "Storm tent" in _html(client.get(f"/en/p/{catalog['product'].slug}/"))
+
+
+# --- Money, tax and the prior price --------------------------------------------------
+
+
+def test_de_market_shows_euro_price_with_vat_included(client, catalog):
+    de = _market("DE")
+    with translation.override("de"):
+        label = tax_label(de, Decimal("0.19"))
+
+    html = _html(_in_market(client, "DE").get(f"/de/p/{catalog['product'].slug}/"))
+
+    assert EURO_1299 in html
+    assert f'<p class="price__tax">{label}</p>' in html
+
+
+def test_de_market_in_english_names_the_vat_rate(client, catalog):
+    html = _html(_in_market(client, "DE").get(f"/en/p/{catalog['product'].slug}/"))
+
+    # English as read in Germany (CLDR en_DE) keeps the German number format.
+    assert EURO_1299 in html
+    assert '<p class="price__tax">incl. 19% VAT</p>' in html
+
+
+def test_us_market_shows_dollar_price_plus_sales_tax(client, catalog):
+    html = _html(_in_market(client, "US").get(f"/en/p/{catalog['product'].slug}/"))
+
+    assert "$1,299.00" in html
+    assert '<p class="price__tax">plus sales tax</p>' in html
+
+
+def test_listing_cards_show_the_market_price(client, catalog):
+    html = _html(_in_market(client, "DE").get(f"/de/c/{catalog['root'].slug}/"))
+
+    assert f'<strong class="price__amount">{EURO_1299}</strong>' in html
+
+
+def test_discounted_product_in_de_shows_regular_and_prior_lowest_price(client):
+    product = _discounted(code="DE", regular="1299", now_amount="999")
+
+    html = _html(_in_market(client, "DE").get(f"/en/p/{product.slug}/"))
+
+    assert f'<del class="price__regular">{EURO_1299}</del>' in html
+    assert "999,00\xa0€" in html
+    assert f"Lowest price in the last 30 days: {EURO_1299}" in html
+
+
+def test_discounted_product_in_us_shows_no_prior_lowest_price(client):
+    product = _discounted(code="US", regular="1299", now_amount="999")
+
+    html = _html(_in_market(client, "US").get(f"/en/p/{product.slug}/"))
+
+    assert '<del class="price__regular">$1,299.00</del>' in html
+    assert "Lowest price in the last 30 days" not in html
+
+
+def test_product_without_price_in_the_market_is_not_available(client):
+    product = make_product(prices={"US": "10"})
+
+    response = _in_market(client, "BR").get(f"/en/p/{product.slug}/")
+
+    assert response.status_code == 200
+    assert "Not available in your market" in _html(response)
+    assert "Delivery in" not in _html(response)
+
+
+# --- Product page --------------------------------------------------------------------
+
+
+def test_inactive_product_is_not_found(client):
+    product = make_product(prices={"US": "10"}, is_active=False)
+
+    assert client.get(f"/en/p/{product.slug}/").status_code == 404
+
+
+def test_unknown_product_and_category_are_not_found(client):
+    assert client.get("/en/p/no-such-thing/").status_code == 404
+    assert client.get("/en/c/no-such-thing/").status_code == 404
+
+
+def test_variant_query_parameter_selects_the_variant(client):
+    red, blue = _attribute("colour", "red", "blue")
+    product = make_product(name="Mug")
+    product.variants.all().delete()
+    _variant(product, "MUG-RED", values=[red], prices={"US": "10"}, stock=8)
+    _variant(product, "MUG-BLUE", values=[blue], prices={"US": "12"}, stock=0)
+
+    html = _html(client.get(f"/en/p/{product.slug}/?variant=MUG-BLUE"))
+
+    assert re.search(r'value="MUG-BLUE" id="variant-2" checked>', html)
+    assert not re.search(r'value="MUG-RED" id="variant-1" checked>', html)
+    assert '<strong class="price__amount">$12.00</strong>' in html
+
+
+def test_each_variant_shows_its_price_and_stock_state(client):
+    small, large = _attribute("size", "s", "l")
+    product = make_product(name="Shirt")
+    product.variants.all().delete()
+    _variant(product, "SH-S", values=[small], prices={"US": "20"}, stock=0)
+    _variant(product, "SH-L", values=[large], prices={"US": "22"}, stock=2)
+
+    html = _html(client.get(f"/en/p/{product.slug}/"))
+
+    small_label = html[html.index("Size: S") : html.index("Size: L")]
+    large_label = html[html.index("Size: L") :]
+    assert "$20.00" in small_label
+    assert "Out of stock" in small_label
+    assert "$22.00" in large_label
+    assert "Only 2 left" in large_label
+
+
+def test_specifications_are_shown_in_the_market_units(client):
+    product = make_product(prices={"US": "10", "DE": "10"})
+    make_spec(
+        product=product,
+        kind=SpecificationKind.WEIGHT,
+        label="Weight",
+        value=Decimal("2000"),
+    )
+
+    us_html = _html(_in_market(client, "US").get(f"/en/p/{product.slug}/"))
+    de_html = _html(_in_market(client, "DE").get(f"/de/p/{product.slug}/"))
+
+    assert '<th scope="row">Weight</th><td>4.4 lb</td>' in us_html
+    assert '<th scope="row">Weight</th><td>2 kg</td>' in de_html
+
+
+def test_product_page_shows_the_delivery_estimate_with_dates(client, catalog):
+    de = _market("DE")
+    first, last = delivery_window(market=de)
+    with translation.override("de"):
+        expected = (
+            f"Expected between {locale_date(first, de)} and {locale_date(last, de)}"
+        )
+
+    html = _html(_in_market(client, "DE").get(f"/de/p/{catalog['product'].slug}/"))
+
+    assert "Delivery in 1–3 business days" in html
+    assert expected in html
+
+
+def test_product_page_uses_the_large_thumbnail_and_alt_text(client):
+    product = make_product(prices={"US": "10"})
+    ProductImage.objects.create(
+        product=product,
+        image="products/1/tent.jpg",
+        thumbnail="thumbs/tent_small.jpg",
+        thumbnail_large="thumbs/tent_large.jpg",
+        alt_text="A green tent",
+    )
+    ProductImage.objects.create(product=product, image="products/1/raw.jpg", position=1)
+
+    html = _html(client.get(f"/en/p/{product.slug}/"))
+
+    assert '<img src="/media/thumbs/tent_large.jpg" alt="A green tent">' in html
+    assert (
+        f'<img src="/media/products/1/raw.jpg" alt="{product.name}" loading="lazy">'
+        in html
+    )
+
+
+def test_product_card_uses_the_small_thumbnail(client, catalog):
+    ProductImage.objects.create(
+        product=catalog["product"],
+        image="products/1/tent.jpg",
+        thumbnail="thumbs/tent_small.jpg",
+        thumbnail_large="thumbs/tent_large.jpg",
+        alt_text="A tent",
+    )
+
+    html = _html(client.get("/en/"))
+
+    assert (
+        '<img src="/media/thumbs/tent_small.jpg" alt="A tent" loading="lazy">' in html
+    )
+
+
+def test_product_page_breadcrumbs_follow_the_category_path(client, catalog):
+    html = _html(client.get(f"/de/p/{catalog['product'].slug}/"))
+
+    crumbs = re.findall(
+        r'<li><a href="([^"]+)">([^<]+)</a></li>', html.split("breadcrumbs")[1]
+    )
+    assert crumbs[:3] == [
+        ("/de/", crumbs[0][1]),
+        (f"/de/c/{catalog['root'].slug}/", "Draußen"),
+        (f"/de/c/{catalog['child'].slug}/", "Zelte"),
+    ]
+
+
+# --- Category listing ----------------------------------------------------------------
+
+
+def test_category_listing_includes_subcategory_products(client, catalog):
+    other = make_product(category=make_category(), prices={"US": "5"}, name="Whisk")
+
+    html = _html(client.get(f"/en/c/{catalog['root'].slug}/"))
+
+    assert "Storm tent" in html
+    assert other.name not in html
+
+
+def test_category_listing_filters_by_price(client):
+    category = make_category()
+    make_product(category=category, name="Cheap cup", prices={"US": "5"})
+    make_product(category=category, name="Dear cup", prices={"US": "500"})
+
+    html = _html(client.get(f"/en/c/{category.slug}/?price_min=10&price_max=1000"))
+
+    assert "Dear cup" in html
+    assert "Cheap cup" not in html
+
+
+def test_category_listing_filters_by_attribute_value_checkboxes(client):
+    red, blue = _attribute("colour", "red", "blue")
+    category = make_category()
+    red_one = make_product(category=category, name="Red scarf")
+    _variant(red_one, "SC-R", values=[red], prices={"US": "10"})
+    blue_one = make_product(category=category, name="Blue scarf")
+    _variant(blue_one, "SC-B", values=[blue], prices={"US": "10"})
+
+    html = _html(client.get(f"/en/c/{category.slug}/?colour=red"))
+
+    assert "Red scarf" in html
+    assert "Blue scarf" not in html
+    assert re.search(
+        r'<input type="checkbox" name="colour" value="red"[^>]* checked>', html
+    )
+    assert re.search(r'<input type="checkbox" name="colour" value="blue"[^>]*id', html)
+
+
+def test_category_listing_filters_in_stock_only(client):
+    category = make_category()
+    make_product(category=category, name="Sold out lamp", prices={"US": "5"}, stock=0)
+    make_product(category=category, name="Ready lamp", prices={"US": "5"}, stock=3)
+
+    html = _html(client.get(f"/en/c/{category.slug}/?in_stock=on"))
+
+    assert "Ready lamp" in html
+    assert "Sold out lamp" not in html
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("price_asc", ["Banana", "Cherry", "Apple"]),
+        ("price_desc", ["Apple", "Cherry", "Banana"]),
+        ("name", ["Apple", "Banana", "Cherry"]),
+        ("newest", ["Cherry", "Banana", "Apple"]),
+    ],
+)
+def test_category_listing_sorts(client, sort, expected):
+    category = make_category()
+    make_product(category=category, name="Apple", prices={"US": "30"})
+    make_product(category=category, name="Banana", prices={"US": "10"})
+    make_product(category=category, name="Cherry", prices={"US": "20"})
+
+    html = _html(client.get(f"/en/c/{category.slug}/?sort={sort}"))
+
+    assert re.findall(r'<h3 class="card__title">(\w+)</h3>', html) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("price_min=abc", "Enter the minimum price as a number, e.g. 10 or 10.50."),
+        ("price_max=NaN", "Enter the maximum price as a number, e.g. 10 or 10.50."),
+        (
+            "price_max=1e999999",
+            "Ensure that there are no more than 12 digits in total.",
+        ),
+        ("price_min=-5", "Ensure this value is greater than or equal to 0."),
+        (
+            "price_min=50&price_max=10",
+            "The maximum price must not be below the minimum price.",
+        ),
+        ("sort=cheapest", "Select a valid choice. cheapest is not one of"),
+        ("colour=purple", "purple is not one of the values you can filter by."),
+    ],
+)
+def test_bad_filter_input_shows_a_message_and_lists_with_the_valid_filters(
+    client, query, message
+):
+    (red,) = _attribute("colour", "red")
+    category = make_category()
+    product = make_product(category=category, name="Jumper")
+    _variant(product, "J-R", values=[red], prices={"US": "60"})
+
+    response = client.get(f"/en/c/{category.slug}/?{query}")
+
+    assert response.status_code == 200
+    assert message in _html(response)
+    assert "Jumper" in _html(response)
+
+
+def test_page_beyond_the_last_shows_the_last_page(client, settings):
+    category = make_category()
+    for index in range(26):
+        make_product(category=category, name=f"Item {index:02d}", prices={"US": "5"})
+
+    html = _html(client.get(f"/en/c/{category.slug}/?page=999"))
+
+    assert "Page 2 of 2" in html
+    assert len(re.findall(r'class="card__title"', html)) == 2
+
+
+def test_non_numeric_page_shows_the_first_page(client):
+    category = make_category()
+    make_product(category=category, name="Only one", prices={"US": "5"})
+
+    response = client.get(f"/en/c/{category.slug}/?page=abc")
+
+    assert response.status_code == 200
+    assert "Only one" in _html(response)
+
+
+def test_pagination_links_keep_the_filters(client):
+    category = make_category()
+    for index in range(30):
+        make_product(category=category, name=f"Item {index:02d}", prices={"US": "5"})
+
+    html = _html(client.get(f"/en/c/{category.slug}/?sort=name&in_stock=on"))
+
+    assert len(re.findall(r'class="card__title"', html)) == 24
+    assert 'href="?sort=name&amp;in_stock=on&amp;page=2"' in html
+
+
+# --- Search --------------------------------------------------------------------------
+
+
+def test_search_finds_a_product_by_a_word_of_its_name(client):
+    make_product(name="Waterproof lantern", prices={"US": "25"})
+    make_product(name="Copper kettle", prices={"US": "25"})
+
+    html = _html(client.get("/en/search/?q=lantern"))
+
+    assert "Waterproof lantern" in html
+    assert "Copper kettle" not in html
+    assert "$25.00" in html
+
+
+def test_search_without_a_query_prompts_for_one(client):
+    html = _html(client.get("/en/search/?q="))
+
+    assert "What are you looking for?" in html
+
+
+def test_search_with_a_too_long_query_explains_the_limit(client):
+    response = client.get("/en/search/?q=" + "a" * 201)
+
+    assert response.status_code == 200
+    assert "Your search is too long: use at most 200 characters." in _html(response)
+
+
+def test_search_without_results_says_so(client):
+    html = _html(client.get("/en/search/?q=zeppelin"))
+
+    assert "Nothing found for “zeppelin”." in html
+
+
+# --- Query counts --------------------------------------------------------------------
+
+
+def _fill_category(category, count: int) -> None:
+    red, blue = _attribute(f"colour-{count}", "red", "blue")
+    for index in range(count):
+        product = make_product(category=category, prices={"US": "10", "DE": "9"})
+        _variant(
+            product,
+            f"V-{count}-{index}",
+            values=[red if index % 2 else blue],
+            prices={"DE": "8"},
+        )
+        ProductImage.objects.create(product=product, image=f"products/{index}.jpg")
+        ProductImage.objects.create(product=product, image=f"products/{index}b.jpg")
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_category_listing_runs_a_fixed_number_of_queries(
+    client, no_page_cache, django_assert_max_num_queries, count
+):
+    category = make_category()
+    _fill_category(make_category(parent=category), count)
+    _in_market(client, "DE")
+
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            f"/de/c/{category.slug}/?sort=price_asc&colour-{count}=red"
+        )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_home_runs_a_fixed_number_of_queries(
+    client, no_page_cache, django_assert_max_num_queries, count
+):
+    _fill_category(make_category(), count)
+
+    with django_assert_max_num_queries(7):
+        response = client.get("/en/")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_search_runs_a_fixed_number_of_queries(
+    client, no_page_cache, django_assert_max_num_queries, count
+):
+    for index in range(count):
+        make_product(name=f"Camping stove {index}", prices={"US": "10"})
+
+    with django_assert_max_num_queries(9):
+        response = client.get("/en/search/?q=stove")
+
+    assert response.status_code == 200
+    assert len(re.findall(r'class="card__title"', _html(response))) == min(count, 24)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_product_page_runs_a_fixed_number_of_queries(
+    client, no_page_cache, django_assert_max_num_queries, count
+):
+    values = _attribute(f"size-{count}", *[f"s{i}" for i in range(count)])
+    product = make_product(prices={"US": "10"})
+    for index, value in enumerate(values):
+        _variant(product, f"P-{count}-{index}", values=[value], prices={"US": "11"})
+        make_spec(
+            product=product,
+            kind=SpecificationKind.LENGTH,
+            label=f"Length {index}",
+            value=Decimal("100"),
+        )
+        ProductImage.objects.create(product=product, image=f"products/{index}.jpg")
+
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/en/p/{product.slug}/")
+
+    assert response.status_code == 200
+
+
+# --- Page cache ----------------------------------------------------------------------
+
+
+def test_cached_page_is_served_again_without_database_queries(
+    client, catalog, django_assert_num_queries
+):
+    url = f"/en/c/{catalog['root'].slug}/"
+    first = client.get(url)
+
+    with django_assert_num_queries(0):
+        second = client.get(url)
+
+    assert second.status_code == 200
+    assert "Storm tent" in _html(second)
+    assert _html(second).count("csrfmiddlewaretoken") == _html(first).count(
+        "csrfmiddlewaretoken"
+    )
+
+
+def test_cached_page_varies_on_cookie_and_accept_language(client, catalog):
+    url = f"/en/p/{catalog['product'].slug}/"
+    client.get(url)
+
+    response = client.get(url)
+
+    assert "Cookie" in response["Vary"]
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_new_price_shows_on_the_next_request_after_a_cached_one(
+    client, catalog, django_capture_on_commit_callbacks
+):
+    url = f"/en/p/{catalog['product'].slug}/"
+    assert "$1,299.00" in _html(client.get(url))
+    assert "$1,299.00" in _html(client.get(url))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        price_set(
+            variant=catalog["product"].variants.get(),
+            market=_market("US"),
+            amount=Decimal("1099"),
+        )
+
+    html = _html(client.get(url))
+    assert "$1,099.00" in html
+    assert "$1,299.00" not in html
+
+
+def test_cached_pages_differ_per_market(client, catalog):
+    url = f"/en/p/{catalog['product'].slug}/"
+    _in_market(client, "US").get(url)
+    _in_market(client, "DE").get(url)
+
+    us_html = _html(_in_market(client, "US").get(url))
+    de_html = _html(_in_market(client, "DE").get(url))
+
+    assert "$1,299.00" in us_html
+    assert EURO_1299 in de_html
+    assert "€" not in us_html.split("<main")[1]
+
+
+def test_cached_pages_differ_per_language(client, catalog):
+    client.get(f"/en/p/{catalog['product'].slug}/")
+    client.get(f"/de/p/{catalog['product'].slug}/")
+
+    assert "Sturmzelt" in _html(client.get(f"/de/p/{catalog['product'].slug}/"))
+    assert "Storm tent" in _html(client.get(f"/en/p/{catalog['product'].slug}/"))
+
+
+def test_cached_page_gives_each_visitor_a_working_csrf_token(client, catalog):
+    from django.test import Client
+
+    url = f"/en/c/{catalog['root'].slug}/"
+    client.get(url)
+    visitor = Client(enforce_csrf_checks=True)
+
+    html = _html(visitor.get(url))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = visitor.post(
+        "/market/", {"market": "DE", "next": url, "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302
+    assert response.cookies[MARKET_COOKIE].value == "DE"
+
+
+def test_signed_in_shopper_is_not_served_the_anonymous_cache(
+    client, catalog, django_user_model
+):
+    url = f"/en/p/{catalog['product'].slug}/"
+    client.get(url)
+    user = django_user_model.objects.create_user(email="ana@example.com")
+    client.force_login(user)
+
+    html = _html(client.get(url))
+
+    assert "Sign out" in html
+    assert "Sign in" not in html
+
+
+# --- Header --------------------------------------------------------------------------
+
+
+def test_header_has_skip_link_search_and_both_switchers(client):
+    html = _html(client.get("/de/"))
+
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
+    assert 'action="/de/search/"' in html
+    assert 'name="q"' in html
+    assert 'action="/market/"' in html
+    assert 'action="/language/"' in html
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in html
+
+
+def test_header_lists_top_level_categories(client, catalog):
+    html = _html(client.get("/de/"))
+
+    nav = html.split('class="category-nav"')[1].split("</nav>")[0]
+    assert f'<a href="/de/c/{catalog["root"].slug}/">Draußen</a>' in nav
+    assert "Zelte" not in nav
+
+
+def test_header_shows_account_links_for_signed_in_staff(client, django_user_model):
+    staff = django_user_model.objects.create_user(email="st@example.com", is_staff=True)
+    client.force_login(staff)
+
+    html = _html(client.get("/en/"))
+
+    assert 'href="/en/accounts/profile/"' in html
+    assert 'href="/admin/"' in html
+    assert 'action="/en/accounts/logout/"' in html
+
+
+def test_header_shows_sign_in_and_sign_up_for_visitors(client):
+    html = _html(client.get("/en/"))
+
+    assert 'href="/en/accounts/login/"' in html
+    assert 'href="/en/accounts/signup/"' in html
+
+
+# --- Market and language switchers -------------------------------------------------
+
+
+def test_market_switch_sets_the_cookie_and_redirects_back(client):
+    response = client.post("/market/", {"market": "DE", "next": "/fr/c/tents/?page=2"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/c/tents/?page=2"
+    assert response.cookies[MARKET_COOKIE].value == "DE"
+    assert response.cookies[MARKET_COOKIE]["httponly"] is True
+
+
+def test_market_switch_changes_the_market_of_the_next_page(client, catalog):
+    client.post("/market/", {"market": "DE", "next": "/en/"})
+
+    html = _html(client.get(f"/en/p/{catalog['product'].slug}/"))
+
+    assert EURO_1299 in html
+
+
+def test_market_switch_keeps_the_language(client):
+    response = client.post("/market/", {"market": "BR", "next": "/de/"})
+
+    assert response["Location"] == "/de/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_market_switch_refuses_an_unknown_market(client):
+    response = client.post("/market/", {"market": "XX", "next": "/en/"})
+
+    assert response.status_code == 400
+    assert "“XX” is not a market this shop sells to." in _html(response)
+    assert MARKET_COOKIE not in response.cookies
+
+
+def test_market_switch_refuses_an_inactive_market(client):
+    Market.objects.filter(code="ID").update(is_active=False)
+
+    response = client.post("/market/", {"market": "ID", "next": "/en/"})
+
+    assert response.status_code == 400
+
+
+def test_market_switch_refuses_an_open_redirect(client):
+    response = client.post(
+        "/market/", {"market": "DE", "next": "https://evil.example/phish"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+def test_market_switch_only_accepts_post(client):
+    assert client.get("/market/?market=DE").status_code == 405
+
+
+def test_market_switch_saves_the_choice_for_signed_in_shoppers(
+    client, django_user_model
+):
+    user = django_user_model.objects.create_user(email="bo@example.com")
+    client.force_login(user)
+
+    client.post("/market/", {"market": "FR", "next": "/en/"})
+
+    user.refresh_from_db()
+    assert user.preferred_market.code == "FR"
+
+
+def test_language_switch_redirects_to_the_same_page_in_the_new_language(
+    client, catalog
+):
+    url = f"/en/p/{catalog['product'].slug}/?variant=x"
+
+    response = client.post("/language/", {"language": "de", "next": url})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/de/p/{catalog['product'].slug}/?variant=x"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+
+
+def test_language_switch_maps_pt_br_pages(client):
+    response = client.post(
+        "/language/", {"language": "en", "next": "/pt-br/search/?q=x"}
+    )
+
+    assert response["Location"] == "/en/search/?q=x"
+
+
+def test_language_switch_keeps_the_market(client):
+    client.cookies[MARKET_COOKIE] = "BR"
+
+    response = client.post("/language/", {"language": "id", "next": "/en/"})
+
+    assert response["Location"] == "/id/"
+    assert MARKET_COOKIE not in response.cookies
+
+
+def test_language_switch_refuses_an_open_redirect(client):
+    response = client.post(
+        "/language/", {"language": "fr", "next": "https://evil.example/en/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_language_switch_refuses_a_staff_only_language(client):
+    response = client.post("/language/", {"language": "zh-hans", "next": "/en/"})
+
+    assert response.status_code == 400
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_language_switch_saves_the_choice_for_signed_in_shoppers(
+    client, django_user_model
+):
+    user = django_user_model.objects.create_user(email="cy@example.com")
+    client.force_login(user)
+
+    client.post("/language/", {"language": "es", "next": "/en/"})
+
+    user.refresh_from_db()
+    assert user.preferred_language == "es"
+
+
+def test_page_cache_is_off_when_its_lifetime_is_zero(
+    client, catalog, no_page_cache, django_assert_max_num_queries
+):
+    url = f"/en/c/{catalog['root'].slug}/"
+    client.get(url)
+
+    with django_assert_max_num_queries(12) as captured:
+        client.get(url)
+
+    assert len(captured.captured_queries) > 0
+
+
+def test_unknown_variant_parameter_falls_back_to_the_first_variant(client):
+    product = make_product(name="Bottle", prices={"US": "7"})
+
+    response = client.get(f"/en/p/{product.slug}/?variant=NOPE")
+
+    assert response.status_code == 200
+    assert '<strong class="price__amount">$7.00</strong>' in _html(response)
