@@ -1,8 +1,8 @@
-"""Writes to the catalog: the category tree, stock, and cache invalidation."""
+"""Writes to the catalog: the category tree, products, stock, cache invalidation."""
 
-from django.db import transaction
+from django.db import models, transaction
 
-from shop.models import Category, Variant
+from shop.models import Category, Product, TaxRate, Variant
 from shop.services.cache import catalog_version_bump
 
 PATH_STEP = 4  # digits per tree level in Category.path
@@ -49,3 +49,44 @@ def stock_set(*, variant: Variant, quantity: int) -> Variant:
     variant.stock = quantity
     catalog_version_bump()
     return variant
+
+
+def product_save(*, product: Product) -> Product:
+    """Save a product and invalidate the cached storefront pages."""
+    product.save()
+    catalog_version_bump()
+    return product
+
+
+def variant_save(*, variant: Variant) -> Variant:
+    """Save a variant (SKU, stock, position) and invalidate the cached pages."""
+    variant.save()
+    catalog_version_bump()
+    return variant
+
+
+def tax_rate_save(*, tax_rate: TaxRate) -> TaxRate:
+    """Save a tax rate; pages name the rate, so the cached pages go stale."""
+    tax_rate.save()
+    catalog_version_bump()
+    return tax_rate
+
+
+def catalog_object_save(*, obj: models.Model) -> models.Model:
+    """Save another catalog row (specification, attribute, …) and invalidate pages."""
+    obj.save()
+    catalog_version_bump()
+    return obj
+
+
+def catalog_object_delete(*, obj: models.Model) -> None:
+    """Delete a catalog row (product, variant, price, …) and invalidate pages."""
+    obj.delete()
+    catalog_version_bump()
+
+
+def catalog_queryset_delete(*, queryset: models.QuerySet) -> int:
+    """Delete the catalog rows of a queryset and invalidate pages; returns the count."""
+    deleted, _by_model = queryset.delete()
+    catalog_version_bump()
+    return deleted

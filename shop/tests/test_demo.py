@@ -1,0 +1,254 @@
+"""The demo data: one module-wide seeding (run twice) that every test reads."""
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from modeltranslation.utils import build_localized_fieldname
+
+from shop.models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    Market,
+    PriceHistory,
+    Product,
+    ProductImage,
+    Specification,
+    SpecificationKind,
+    User,
+    Variant,
+    VariantPrice,
+)
+
+LANGUAGES = ("en", "de", "fr", "es", "pt-br", "id")
+PASSWORD = "tradewind-demo"  # noqa: S105
+COUNTED = (
+    Category,
+    Attribute,
+    AttributeValue,
+    Product,
+    Variant,
+    VariantPrice,
+    PriceHistory,
+    Specification,
+    ProductImage,
+    User,
+    EmailAddress,
+)
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def _media_files(root) -> list[str]:
+    return sorted(
+        str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed twice inside one transaction that is rolled back after the module."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        with transaction.atomic():
+            first_output = io.StringIO()
+            call_command("seed_demo", stdout=first_output)
+            first, first_files = _counts(), _media_files(media)
+            second_output = io.StringIO()
+            call_command("seed_demo", stdout=second_output)
+            yield SimpleNamespace(
+                first=first,
+                second=_counts(),
+                first_files=first_files,
+                second_files=_media_files(media),
+                output=first_output.getvalue(),
+                media=media,
+            )
+            transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeding_twice_leaves_the_same_rows_and_files(demo):
+    assert demo.second == demo.first
+    assert demo.second_files == demo.first_files
+
+
+def test_there_are_at_least_60_products_in_at_least_6_top_level_categories(demo):
+    top_level = Category.objects.filter(parent=None)
+
+    assert Product.objects.filter(is_active=True).count() >= 60
+    assert top_level.count() >= 6
+    assert all(category.children.exists() for category in top_level)
+
+
+@pytest.mark.parametrize("field", ["name", "description"])
+def test_every_product_is_written_in_every_shopper_language(demo, field):
+    columns = [build_localized_fieldname(field, language) for language in LANGUAGES]
+
+    rows = list(Product.objects.values_list(*columns))
+
+    assert rows
+    assert [row for row in rows if not all(text.strip() for text in row)] == []
+
+
+@pytest.mark.parametrize("model", [Category, Attribute, AttributeValue])
+def test_categories_and_attributes_are_named_in_every_shopper_language(demo, model):
+    columns = [build_localized_fieldname("name", language) for language in LANGUAGES]
+
+    rows = list(model.objects.values_list(*columns))
+
+    assert rows
+    assert [row for row in rows if not all(text.strip() for text in row)] == []
+
+
+def test_descriptions_follow_the_tone_of_each_language(demo):
+    kettle = Product.objects.get(slug="electric-kettle-brew-plus")
+
+    assert "Made from stainless steel." in kettle.description_en
+    assert "Gewicht: 1.100 g." in kettle.description_de
+    assert "Leistung: 2.200 W." in kettle.description_de
+    assert "Matière\u00a0: acier inoxydable." in kettle.description_fr
+    assert "Bahan: baja tahan karat." in kettle.description_ind
+
+
+def test_every_product_has_one_to_six_variants(demo):
+    counts = [p.variants.count() for p in Product.objects.prefetch_related("variants")]
+
+    assert min(counts) == 1
+    assert max(counts) == 6
+
+
+def test_apparel_variants_carry_colour_and_size(demo):
+    variant = Variant.objects.get(sku="RAIN-JACKET-FJORD-BLUE-M")
+
+    assert sorted(v.slug for v in variant.values.all()) == ["blue", "m"]
+
+
+def test_some_variants_are_out_of_stock_and_most_are_not(demo):
+    stocks = list(Variant.objects.values_list("stock", flat=True))
+
+    assert 0 < stocks.count(0) < len(stocks) / 2
+
+
+def test_every_variant_has_a_price_in_every_active_market(demo):
+    markets = set(Market.objects.filter(is_active=True).values_list("pk", flat=True))
+    priced = {}
+    for variant_id, market_id in VariantPrice.objects.values_list(
+        "variant_id", "market_id"
+    ):
+        priced.setdefault(variant_id, set()).add(market_id)
+
+    assert len(markets) == 6
+    assert set(Variant.objects.values_list("pk", flat=True)) == set(priced)
+    assert all(found == markets for found in priced.values())
+
+
+def test_prices_are_rounded_to_price_points_of_their_currency(demo):
+    prices = VariantPrice.objects.select_related("market")
+    endings = {"USD": "99", "EUR": "99", "BRL": "90", "IDR": "00"}
+
+    for price in prices:
+        for amount in (price.amount, price.regular_amount):
+            if amount is None:
+                continue
+            assert f"{amount:.2f}"[-2:] == endings[price.market.currency], price
+            if price.market.currency == "IDR":
+                assert amount % 1000 == 0
+
+
+def test_euro_prices_include_the_vat_of_their_market(demo):
+    prices = dict(
+        VariantPrice.objects.filter(
+            variant__sku="ELECTRIC-KETTLE-BREW-PLUS-WHITE"
+        ).values_list("market__code", "amount")
+    )
+
+    assert prices["US"] < prices["DE"] < prices["ES"]
+
+
+def test_discounts_have_a_meaningful_30_day_prior_lowest_price(demo):
+    discounted = VariantPrice.objects.filter(regular_amount__isnull=False)
+
+    assert discounted.count() >= 3
+    for price in discounted:
+        assert price.amount < price.prior_lowest_amount < price.regular_amount
+        history = PriceHistory.objects.filter(
+            variant=price.variant, market=price.market
+        )
+        assert sorted(history.values_list("amount", flat=True)) == sorted(
+            [price.amount, price.prior_lowest_amount, price.regular_amount]
+        )
+
+
+def test_every_product_has_measured_specifications(demo):
+    kinds = {}
+    for product_id, kind in Specification.objects.values_list("product_id", "kind"):
+        kinds.setdefault(product_id, set()).add(kind)
+
+    assert len(kinds) == Product.objects.count()
+    assert all(
+        {SpecificationKind.DIMENSIONS, SpecificationKind.WEIGHT, SpecificationKind.TEXT}
+        <= found
+        for found in kinds.values()
+    )
+    kettle = Product.objects.get(slug="electric-kettle-brew-plus")
+    assert kettle.specifications.get(kind=SpecificationKind.POWER).value == 2200
+
+
+def test_every_product_has_an_image_with_thumbnails(demo):
+    images = {image.product_id: image for image in ProductImage.objects.all()}
+
+    assert set(images) == set(Product.objects.values_list("pk", flat=True))
+    for image in images.values():
+        for field in (image.image, image.thumbnail, image.thumbnail_large):
+            assert (demo.media / field.name).is_file()
+        assert image.alt_text_de
+
+
+def test_the_command_reports_progress_and_the_demo_logins(demo):
+    total = Product.objects.count()
+
+    assert f"Products: {total}/{total}" in demo.output
+    assert "Products: 10/" in demo.output
+    for email in ("shopper@example.com", "host@example.com", "staff@example.com"):
+        assert email in demo.output
+    assert PASSWORD in demo.output
+
+
+def test_demo_accounts_have_their_roles(demo):
+    users = {user.email: user for user in User.objects.all()}
+
+    assert users["host@example.com"].is_host
+    assert users["staff@example.com"].is_staff
+    assert users["staff@example.com"].is_superuser
+    assert not users["shopper@example.com"].is_staff
+    assert not users["shopper@example.com"].is_host
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 3
+
+
+@pytest.mark.parametrize(
+    "email", ["shopper@example.com", "host@example.com", "staff@example.com"]
+)
+def test_demo_accounts_can_sign_in(demo, client, email):
+    response = client.post(
+        reverse("account_login"), {"login": email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_staff_demo_account_can_open_the_admin(demo, client):
+    assert client.login(email="staff@example.com", password=PASSWORD)
+
+    assert client.get(reverse("admin:shop_product_changelist")).status_code == 200
