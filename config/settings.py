@@ -182,6 +182,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),  # staff only: the admin
 ]
 MODELTRANSLATION_LANGUAGES = SHOPPER_LANGUAGES
+# The admin's translation tabs use our own small tabs plugin: no CDN for staff.
+JQUERY_UI_URL = "admin_tabs/tabs.js"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "pt-br": ("es", "en")}
 LOCALE_PATHS = [BASE_DIR / "locale"]
