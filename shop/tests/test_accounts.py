@@ -379,3 +379,15 @@ def test_manage_pages_carry_the_account_navigation(client):
     assert "base.html" in [template.name for template in response.templates]
     assert '<nav class="account-tabs"' in html
     assert '<a href="/en/accounts/email/" aria-current="page">' in html
+
+
+def test_account_emails_name_the_shop_in_their_subject(client):
+    user = User.objects.create_user(
+        email="reset-me@example.com", password="a-long-password-1"
+    )
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    client.post("/en/accounts/password/reset/", {"email": "reset-me@example.com"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[Tradewind] ")
