@@ -18,9 +18,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the session; tests open their own contexts."""
+    """One headless Chromium per module; tests open their own contexts.
+
+    Playwright's sync API keeps an event loop running in this thread while it is
+    open, so it is closed after each module: asyncio tests collected after the
+    browser tests then get a thread without a running loop.
+    """
     if not CHROMIUM:
         pytest.fail("Chromium is missing: run scripts/ensure-browser (as root).")
     from playwright.sync_api import sync_playwright
