@@ -1,7 +1,16 @@
+from importlib import import_module
+
 import pytest
 from django.core.cache import cache
 
 from shop.services.markets import market_cache_clear
+
+# Data migrations of the shop app that seed rows tests rely on, in migration order.
+SEEDING_MIGRATIONS = (
+    "0002_seed_markets",
+    "0004_site_name",
+    "0006_market_commerce_settings",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +21,21 @@ def _fresh_caches():
     yield
     cache.clear()
     market_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_after_flush(request):
+    """Transactional tests (browser, consumers, concurrency) flush every table when
+    they end, including the rows that data migrations seed: markets, tax rates and
+    the site. Put those back before each such test, as migrate left them."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_live_server = "live_server" in request.fixturenames
+    if not uses_live_server and not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    for name in SEEDING_MIGRATIONS:
+        seed = import_module(f"shop.migrations.{name}")
+        for operation in seed.Migration.operations:
+            operation.code(apps, None)
