@@ -5,10 +5,12 @@ layer, eager Celery, local-memory cache). Production and CI set DATABASE_URL,
 REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -133,6 +135,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Periodic work (celery beat); each app adds its entries here.
+CELERY_BEAT_SCHEDULE = {
+    "shipment-anomalies-check": {
+        "task": "shop.tasks.shipment_anomalies_check_task",
+        "schedule": crontab(minute=15),
+    },
+    "carrier-webhook-deliveries-purge": {
+        "task": "shop.tasks.carrier_webhook_deliveries_purge_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    "reviews-unscored-score": {
+        "task": "shop.tasks.reviews_unscored_score",
+        "schedule": crontab(minute="*/10"),
+    },
+}
 
 # Anonymous storefront pages are cached per market and language; 0 turns it off.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "600"))
@@ -223,6 +240,31 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tradewind <shop@localhost>")
+
+# --- Payments --------------------------------------------------------------------
+# A dotted path to a class implementing shop.payments.base.PaymentProvider; the
+# offline provider takes test card numbers only and never leaves the machine.
+PAYMENT_PROVIDER = os.environ.get(
+    "PAYMENT_PROVIDER", "shop.payments.offline.OfflineTestProvider"
+)
+
+# --- Shipments -------------------------------------------------------------------
+# Carrier webhook secrets as JSON, per carrier slug: {"dhl": "…"}; a list such as
+# {"dhl": ["new", "old"]} accepts both while a secret is being rotated.
+CARRIER_WEBHOOK_SECRETS = json.loads(os.environ.get("CARRIER_WEBHOOK_SECRETS", "{}"))
+CARRIER_WEBHOOK_TOLERANCE_SECONDS = 300  # older signatures are replays
+CARRIER_WEBHOOK_MAX_BYTES = 64 * 1024
+CARRIER_WEBHOOK_DELIVERY_DAYS = 30  # how long delivery IDs are remembered
+SHIPMENT_NO_SCAN_DAYS = int(os.environ.get("SHIPMENT_NO_SCAN_DAYS", "3"))
+SHIPMENT_CUSTOMS_DAYS = int(os.environ.get("SHIPMENT_CUSTOMS_DAYS", "2"))
+# Who hears of shipment anomalies; empty: every active staff account.
+STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", "")
+
+# --- Reviews ---------------------------------------------------------------------
+# This many negative reviews of one product within the window alert staff (by
+# STAFF_ALERT_EMAILS, or every active staff account).
+REVIEW_BURST_NEGATIVE_COUNT = int(os.environ.get("REVIEW_BURST_NEGATIVE_COUNT", "3"))
+REVIEW_BURST_WINDOW_MINUTES = int(os.environ.get("REVIEW_BURST_WINDOW_MINUTES", "60"))
 
 # --- Security (production) -------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -2,10 +2,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import translate_url
 
+from shop.services.cart import cart_merge
 from shop.services.markets import shopper_language
 
 
@@ -20,6 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if market is not None:
             user.preferred_market = market
         return super().save_user(request, user, form, commit=commit)
+
+    def login(self, request: HttpRequest, user) -> None:
+        """Sign in, then add what the guest put in the cart to the account's cart."""
+        super().login(request, user)
+        for notice in cart_merge(user=user, session=request.session).notices:
+            messages.warning(request, notice)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Home, in the account's own language when it has chosen one."""

@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language_info
 
 from shop.selectors import nav_categories
+from shop.services.cart import cart_item_count
 from shop.services.markets import markets_active
 
 
@@ -22,4 +23,13 @@ def storefront(request: HttpRequest) -> dict:
         ],
         # A callable: templates call it only when they show the category links.
         "nav_categories": nav_categories,
+        # Also a callable: no query unless the header shows it; 0 without a session.
+        "cart_count": lambda: _cart_count(request),
     }
+
+
+def _cart_count(request: HttpRequest) -> int:
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
+    if user is None or session is None:
+        return 0
+    return cart_item_count(user=user, session=session)

@@ -1404,3 +1404,114 @@ DEMO_ACCOUNTS = (
     DemoAccount("host@example.com", "Hana Host", "DE", "de", is_host=True),
     DemoAccount("staff@example.com", "Stella Staff", "DE", "en", is_staff=True),
 )
+
+# --- Shipping ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShippingMethodData:
+    names: dict[str, str]
+    carrier: str
+    days: tuple[int, int]
+    # Market code -> (price, free from items subtotal or None), in its currency.
+    rates: dict[str, tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class ShippingZoneData:
+    names: dict[str, str]
+    countries: tuple[str, ...]
+    methods: tuple[ShippingMethodData, ...]
+
+
+_STANDARD = _names("Standard", "Standard", "Standard", "Estándar", "Padrão", "Reguler")
+_EXPRESS = _names("Express", "Express", "Express", "Exprés", "Expresso", "Kilat")
+
+SHIPPING_ZONES = (
+    ShippingZoneData(
+        _names(
+            "Germany & Austria",
+            "Deutschland & Österreich",
+            "Allemagne & Autriche",
+            "Alemania y Austria",
+            "Alemanha e Áustria",
+            "Jerman & Austria",
+        ),
+        ("DE", "AT"),
+        (
+            ShippingMethodData(_STANDARD, "DHL", (1, 3), {"DE": ("4.90", "50.00")}),
+            ShippingMethodData(
+                _EXPRESS, "DHL Express", (1, 1), {"DE": ("12.90", None)}
+            ),
+        ),
+    ),
+    ShippingZoneData(
+        _names(
+            "France & Benelux",
+            "Frankreich & Benelux",
+            "France & Benelux",
+            "Francia y Benelux",
+            "França e Benelux",
+            "Prancis & Benelux",
+        ),
+        ("FR", "BE", "LU"),
+        (
+            ShippingMethodData(
+                _STANDARD, "Colissimo", (2, 4), {"FR": ("5.90", "60.00")}
+            ),
+            ShippingMethodData(_EXPRESS, "Chronopost", (1, 2), {"FR": ("14.90", None)}),
+        ),
+    ),
+    ShippingZoneData(
+        _names("Spain", "Spanien", "Espagne", "España", "Espanha", "Spanyol"),
+        ("ES",),
+        (
+            ShippingMethodData(_STANDARD, "Correos", (2, 5), {"ES": ("4.50", "50.00")}),
+            ShippingMethodData(_EXPRESS, "SEUR", (1, 2), {"ES": ("9.90", None)}),
+        ),
+    ),
+    ShippingZoneData(
+        _names(
+            "United States",
+            "Vereinigte Staaten",
+            "États-Unis",
+            "Estados Unidos",
+            "Estados Unidos",
+            "Amerika Serikat",
+        ),
+        ("US",),
+        (
+            ShippingMethodData(_STANDARD, "USPS", (3, 6), {"US": ("5.99", "75.00")}),
+            ShippingMethodData(_EXPRESS, "UPS", (2, 2), {"US": ("14.99", None)}),
+        ),
+    ),
+    ShippingZoneData(
+        _names("Brazil", "Brasilien", "Brésil", "Brasil", "Brasil", "Brasil"),
+        ("BR",),
+        (
+            ShippingMethodData(
+                _STANDARD, "Correios PAC", (5, 12), {"BR": ("24.90", "299.00")}
+            ),
+            ShippingMethodData(
+                _EXPRESS, "Correios SEDEX", (2, 5), {"BR": ("39.90", None)}
+            ),
+        ),
+    ),
+    ShippingZoneData(
+        _names(
+            "Indonesia",
+            "Indonesien",
+            "Indonésie",
+            "Indonesia",
+            "Indonésia",
+            "Indonesia",
+        ),
+        ("ID",),
+        (
+            ShippingMethodData(
+                _STANDARD, "JNE REG", (3, 8), {"ID": ("25000", "500000")}
+            ),
+            ShippingMethodData(_EXPRESS, "JNE YES", (1, 2), {"ID": ("45000", None)}),
+        ),
+    ),
+)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 from django.db import models
 from django.db.models import (
+    Avg,
+    Count,
     F,
     Min,
     OuterRef,
@@ -31,6 +33,8 @@ from shop.models import (
     Market,
     Product,
     ProductImage,
+    Review,
+    ReviewStatus,
     Specification,
     TaxRate,
     Variant,
@@ -40,6 +44,7 @@ from shop.services.cache import CATALOG_VERSION_KEY
 from shop.services.pricing import DisplayPrice, display_price, tax_rate_for
 
 LOW_STOCK_THRESHOLD = 3
+REVIEWS_SHOWN = 20
 NAV_CACHE_SECONDS = 3600
 
 
@@ -316,7 +321,7 @@ def product_cards(
 
 
 def product_detail_for_market(*, slug: str, market: Market) -> Product | None:
-    """An active product with images, specifications, variants and market prices."""
+    """An active product with images, specs, variant prices and approved reviews."""
     variants = Variant.objects.order_by("position", "id").prefetch_related(
         Prefetch(
             "values",
@@ -346,6 +351,21 @@ def product_detail_for_market(*, slug: str, market: Market) -> Product | None:
                 to_attr="specification_list",
             ),
             Prefetch("variants", queryset=variants, to_attr="variant_list"),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.filter(status=ReviewStatus.APPROVED).order_by(
+                    "-created_at", "-id"
+                )[:REVIEWS_SHOWN],
+                to_attr="approved_reviews",
+            ),
+        )
+        .annotate(
+            rating_average=Avg(
+                "reviews__rating", filter=Q(reviews__status=ReviewStatus.APPROVED)
+            ),
+            rating_count=Count(
+                "reviews", filter=Q(reviews__status=ReviewStatus.APPROVED)
+            ),
         )
         .first()
     )

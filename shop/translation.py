@@ -7,6 +7,8 @@ from .models import (
     Market,
     Product,
     ProductImage,
+    ShippingMethod,
+    ShippingZone,
     Specification,
 )
 
@@ -44,3 +46,13 @@ class ProductImageTranslation(TranslationOptions):
 @register(Specification)
 class SpecificationTranslation(TranslationOptions):
     fields = ("label", "text_value")
+
+
+@register(ShippingZone)
+class ShippingZoneTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(ShippingMethod)
+class ShippingMethodTranslation(TranslationOptions):
+    fields = ("name",)

@@ -12,7 +12,8 @@ its result is the same every time. It is stored in sentiment_head.json (a few
 thousand numbers) so that a process needs no training before its first review;
 after editing the seed or the training settings, regenerate it with
 
-    .venv/bin/python -m shop.services.sentiment
+    .venv/bin/python manage.py shell -c \
+        "from shop.services.sentiment import sentiment_head_build as b; b()"
 
 A head whose fingerprint no longer matches the seed and settings is not used: the
 process then trains its own at first use (slower, same result) and logs a warning.
@@ -32,8 +33,8 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+from shop.models import SentimentLabel
 
 SEED_PATH = Path(__file__).with_name("sentiment_seed.json")
 HEAD_PATH = Path(__file__).with_name("sentiment_head.json")
@@ -52,12 +53,6 @@ _HEAD_CHARS = 1200
 _L2 = 3.0
 _LEARNING_RATE = 0.1
 _STEPS = 2000
-
-
-class SentimentLabel(models.TextChoices):
-    NEGATIVE = "negative", _("Negative")
-    NEUTRAL = "neutral", _("Neutral")
-    POSITIVE = "positive", _("Positive")
 
 
 # Column order of the head's outputs.
@@ -254,7 +249,7 @@ def _scorer_load() -> _Scorer:
     if head is None:
         logger.warning(
             "%s is missing or stale; training the sentiment head in this process. "
-            "Regenerate it with: python -m shop.services.sentiment",
+            "Regenerate it with sentiment_head_build() (see this module's docstring).",
             HEAD_PATH.name,
         )
         head = _head_fit(encoder)
@@ -313,7 +308,3 @@ def sentiment_score(*, text: str, language: str) -> SentimentResult:
         label=_CLASSES[int(np.argmax(probabilities))],
         language=language,
     )
-
-
-if __name__ == "__main__":
-    sentiment_head_build()

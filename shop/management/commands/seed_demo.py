@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,6 +27,9 @@ from shop.models import (
     Market,
     Product,
     ProductImage,
+    ShippingMethod,
+    ShippingRate,
+    ShippingZone,
     Specification,
     SpecificationKind,
     User,
@@ -214,8 +217,11 @@ def _description(*, ptype, line, line_index: int, language: str, measures: dict)
 class DemoSeeder:
     """Creates or updates every demo row; reports progress through `write`."""
 
-    def __init__(self, *, write: Callable[[str], None]) -> None:
+    def __init__(
+        self, *, write: Callable[[str], None], products: int | None = None
+    ) -> None:
         self.write = write
+        self.product_limit = products
         self.now = timezone.now()
         self.markets = list(Market.objects.filter(is_active=True).order_by("code"))
         self.taxes = {}
@@ -235,6 +241,8 @@ class DemoSeeder:
         values = self.attributes_seed()
         self.write(f"Attributes: {len(data.ATTRIBUTES)} with {len(values)} values")
         plan = list(self._product_plan())
+        if self.product_limit is not None:
+            plan = plan[: self.product_limit]
         for number, (ptype, line_index, line) in enumerate(plan, start=1):
             self.product_seed(
                 ptype=ptype,
@@ -248,6 +256,8 @@ class DemoSeeder:
                 self.write(f"Products: {number}/{len(plan)}")
         self.accounts_seed()
         self.write(f"Accounts: {len(data.DEMO_ACCOUNTS)}")
+        methods = self.shipping_seed()
+        self.write(f"Shipping: {len(data.SHIPPING_ZONES)} zones, {methods} methods")
 
     @staticmethod
     def _product_plan() -> Iterator[tuple]:
@@ -506,6 +516,51 @@ class DemoSeeder:
         product_image_save(image=image, make_thumbnails_now=True)
         self.images[product.pk] = image
 
+    def shipping_seed(self) -> int:
+        """Zones, methods and their rates per market; found again by English name."""
+        markets = {market.code: market for market in self.markets}
+        zones = {zone.name_en: zone for zone in ShippingZone.objects.all()}
+        count = 0
+        for zone_data in data.SHIPPING_ZONES:
+            zone = zones.get(zone_data.names["en"]) or ShippingZone()
+            wanted = {
+                "countries": list(zone_data.countries),
+                **_localized("name", zone_data.names),
+            }
+            if _assign(zone, wanted) or zone.pk is None:
+                zone.save()
+            existing = {
+                (method.name_en, method.carrier): method
+                for method in zone.methods.all()
+            }
+            for position, method_data in enumerate(zone_data.methods):
+                key = (method_data.names["en"], method_data.carrier)
+                method = existing.get(key) or ShippingMethod(
+                    zone=zone, carrier=method_data.carrier
+                )
+                wanted = {
+                    "delivery_days_min": method_data.days[0],
+                    "delivery_days_max": method_data.days[1],
+                    "position": position,
+                    **_localized("name", method_data.names),
+                }
+                if _assign(method, wanted) or method.pk is None:
+                    method.save()
+                count += 1
+                for code, (amount, free_above) in method_data.rates.items():
+                    market = markets.get(code)
+                    if market is None:
+                        continue
+                    ShippingRate.objects.update_or_create(
+                        method=method,
+                        market=market,
+                        defaults={
+                            "amount": Decimal(amount),
+                            "free_above": Decimal(free_above) if free_above else None,
+                        },
+                    )
+        return count
+
     def accounts_seed(self) -> None:
         markets = {market.code: market for market in Market.objects.all()}
         for account in data.DEMO_ACCOUNTS:
@@ -532,12 +587,26 @@ class DemoSeeder:
 
 
 class Command(BaseCommand):
-    help = "Fill the shop with a translated demo catalog and demo accounts."
+    help = (
+        "Fill the shop with a translated demo catalog, shipping methods for every "
+        "market and demo accounts."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=None,
+            help="Seed only the first N demo products (default: all of them).",
+        )
 
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
+        products = options.get("products")
+        if products is not None and products < 0:
+            raise CommandError("--products must not be negative.")
         with transaction.atomic():
-            DemoSeeder(write=self.stdout.write).run()
+            DemoSeeder(write=self.stdout.write, products=products).run()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready in {time.monotonic() - started:.1f} s."

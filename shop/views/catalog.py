@@ -34,6 +34,7 @@ from shop.selectors import (
 )
 from shop.services.accounts import user_preferences_update
 from shop.services.markets import MARKET_COOKIE, MARKET_COOKIE_MAX_AGE, markets_active
+from shop.views.reviews import product_review_context
 
 PAGE_SIZE = 24
 HOME_PRODUCTS = 12
@@ -226,6 +227,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             "images": found.image_list,
             "delivery_first": delivery_first,
             "delivery_last": delivery_last,
+            **product_review_context(request=request, product=found),
         },
     )
 

@@ -1,0 +1,30 @@
+// Times arrive as UTC in <time datetime="…" data-local-time>, with the market's local
+// time as the server's fallback text. Here they are rewritten in the viewer's own
+// time zone and the page's language, with the zone named so no one has to guess.
+const OPTIONS = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  timeZoneName: "short",
+};
+
+export function localizeTimes(root = document) {
+  let format;
+  try {
+    format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, OPTIONS);
+  } catch {
+    return; // an old browser keeps the server's text
+  }
+  for (const element of root.querySelectorAll("time[data-local-time]")) {
+    const moment = new Date(element.getAttribute("datetime"));
+    if (Number.isNaN(moment.getTime())) {
+      continue;
+    }
+    element.title = element.textContent.trim();
+    element.textContent = format.format(moment);
+  }
+}
+
+localizeTimes();
