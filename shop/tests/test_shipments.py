@@ -858,3 +858,16 @@ def test_admin_shipment_page_shows_the_scans_and_a_form_for_a_new_one(staff_clie
     assert "Kassel" in html
     assert 'name="events-2-0-code"' in html
     assert 'name="events-0-code"' not in html  # recorded scans are read-only
+
+
+def test_order_page_links_to_tracking_once_a_parcel_exists(client, shopper):
+    order = make_order(user=shopper)
+    client.force_login(shopper)
+    link = f'href="/en/orders/{order.number}/tracking/"'
+
+    before = client.get(f"/en/orders/{order.number}/").content.decode()
+    make_shipment(order)
+    after = client.get(f"/en/orders/{order.number}/").content.decode()
+
+    assert link not in before
+    assert link in after
