@@ -1,6 +1,5 @@
 """The shopper's own account pages; allauth serves sign-in, sign-up and the rest."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,9 +8,9 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import gettext
 
+from shop.cookies import language_cookie_set, market_cookie_set
 from shop.forms import ProfileForm
 from shop.services.accounts import user_profile_update
-from shop.services.markets import MARKET_COOKIE, MARKET_COOKIE_MAX_AGE
 
 
 @login_required(login_url="account_login")
@@ -33,24 +32,8 @@ def profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, gettext("Your profile has been saved."))
             response = redirect(translate_url(request.path, language))
             # The choice just made is the shopper's explicit one from now on.
-            response.set_cookie(
-                MARKET_COOKIE,
-                market.code,
-                max_age=MARKET_COOKIE_MAX_AGE,
-                secure=request.is_secure(),
-                httponly=True,
-                samesite="Lax",
-            )
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE or request.is_secure(),
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            market_cookie_set(response, request=request, code=market.code)
+            language_cookie_set(response, request=request, language=language)
             return response
     else:
         market = getattr(request, "market", None)

@@ -20,6 +20,7 @@ from shop.services.markets import MARKET_COOKIE
 from shop.services.pricing import price_set
 from shop.templatetags.shop_tags import locale_date
 from shop.tests.factories import make_category, make_product, make_spec, translated
+from shop.tests.test_translations import untranslated_ui_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,8 @@ def test_storefront_page_renders_in_every_shopper_language(
 
     assert response.status_code == 200
     assert f'<html lang="{language}">' in _html(response)
+    if language != "en":
+        assert untranslated_ui_strings(_html(response), language) == []
 
 
 @pytest.mark.parametrize("page", ["home", "category", "product", "search"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
+from shop.cookies import language_cookie_set, market_cookie_set
 from shop.page_cache import storefront_cached
 from shop.search import product_search
 from shop.selectors import (
@@ -33,7 +34,7 @@ from shop.selectors import (
     products_for_market,
 )
 from shop.services.accounts import user_preferences_update
-from shop.services.markets import MARKET_COOKIE, MARKET_COOKIE_MAX_AGE, markets_active
+from shop.services.markets import markets_active
 from shop.views.reviews import product_review_context
 
 PAGE_SIZE = 24
@@ -299,14 +300,7 @@ def market_switch(request: HttpRequest) -> HttpResponse:
             gettext("“%(code)s” is not a market this shop sells to.") % {"code": code},
         )
     response = redirect(_safe_next(request) or reverse("shop:home"))
-    response.set_cookie(
-        MARKET_COOKIE,
-        market.code,
-        max_age=MARKET_COOKIE_MAX_AGE,
-        secure=request.is_secure(),
-        httponly=True,
-        samesite="Lax",
-    )
+    market_cookie_set(response, request=request, code=market.code)
     if request.user.is_authenticated:
         user_preferences_update(user=request.user, market=market)
     return response
@@ -324,16 +318,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     target = _in_language(next_url, language) if next_url else _home_in(language)
     response = redirect(target)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE or request.is_secure(),
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    language_cookie_set(response, request=request, language=language)
     if request.user.is_authenticated:
         user_preferences_update(user=request.user, language=language)
     return response
