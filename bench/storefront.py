@@ -38,7 +38,7 @@ def server_env(cache_seconds: int) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"{PG}/{DB_NAME}",
-        DB_CONN_MAX_AGE="600",
+        DB_POOL_MAX_SIZE="8",
         REDIS_URL=REDIS,
         STOREFRONT_CACHE_SECONDS=str(cache_seconds),
         LOG_LEVEL="WARNING",

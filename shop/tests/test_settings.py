@@ -96,3 +96,29 @@ def test_deploy_check_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_database_pool_replaces_persistent_connections_when_sized():
+    script = (
+        "import json, django\n"
+        "from django.conf import settings\n"
+        "django.setup()\n"
+        "db = settings.DATABASES['default']\n"
+        "print(json.dumps([db['CONN_MAX_AGE'], db['OPTIONS'].get('pool')]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=_environment(
+            DATABASE_URL="postgres://shop@db.internal:5432/tradewind",
+            DB_CONN_MAX_AGE="600",
+            DB_POOL_MAX_SIZE="8",
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        0,
+        {"min_size": 2, "max_size": 8, "timeout": 10},
+    ]
