@@ -350,7 +350,7 @@ def test_german_review_page_names_every_charge_before_the_order_button(client):
     for text in (
         "Regenjacke",
         "119,00\xa0€",
-        "Shipping: Standard",
+        "Versand: Standard",
         "5,95\xa0€",
         "124,95\xa0€",
         "inkl. 19\xa0% MwSt.",
