@@ -5,11 +5,17 @@ import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test's thread; Django's ORM calls
-# made by the test itself (creating data) are still synchronous and safe there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _orm_beside_the_browser():
+    """Playwright's sync API runs an event loop in the test's thread while a browser
+    is open; the ORM calls the tests and their fixtures make there are synchronous
+    and safe. Allowed for the browser modules only, until the browser has closed."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 def pytest_collection_modifyitems(items):
