@@ -276,6 +276,18 @@ STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", "")
 REVIEW_BURST_NEGATIVE_COUNT = int(os.environ.get("REVIEW_BURST_NEGATIVE_COUNT", "3"))
 REVIEW_BURST_WINDOW_MINUTES = int(os.environ.get("REVIEW_BURST_WINDOW_MINUTES", "60"))
 
+# --- Live video ------------------------------------------------------------------
+# Each daphne process relays the shows published to it (live.services.streaming).
+LIVE_MAX_VIEWERS_PER_PROCESS = int(
+    os.environ.get("LIVE_MAX_VIEWERS_PER_PROCESS", "150")
+)
+LIVE_MAX_SDP_BYTES = 32 * 1024
+LIVE_NEGOTIATION_TIMEOUT_SECONDS = 10.0
+LIVE_CONNECT_TIMEOUT_SECONDS = 20.0
+LIVE_RECORDING = env_bool("LIVE_RECORDING", True)
+# STUN/TURN URLs for the server and the browsers, when they are not reachable directly.
+LIVE_ICE_SERVERS = env_list("LIVE_ICE_SERVERS", "")
+
 # --- Security (production) -------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

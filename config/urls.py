@@ -13,6 +13,7 @@ urlpatterns = [
     path("market/", shop_views.market_switch, name="market_switch"),
     path("language/", shop_views.language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
+    path("live/", include("live.urls_media")),
     path(
         "webhooks/carriers/<slug:carrier>/",
         shipment_views.carrier_webhook,
@@ -22,6 +23,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
+    path("live/", include("live.urls")),
     path("", include("shop.urls")),
     prefix_default_language=True,
 )

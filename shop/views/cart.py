@@ -1,10 +1,11 @@
 """The cart page and its forms."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from shop.forms import CartAddForm, CartLineForm
@@ -41,13 +42,25 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """A page script adding without leaving the page (a live show) asks for JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _json_refused(errors: list[str]) -> JsonResponse:
+    return JsonResponse({"ok": False, "errors": errors}, status=400)
+
+
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
+    as_json = _wants_json(request)
     form = CartAddForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors = [str(error) for field in form.errors.values() for error in field]
+        if as_json:
+            return _json_refused(errors)
+        for error in errors:
+            messages.error(request, error)
         return _back(request, "shop:cart")
     cart = carts.cart_get_or_create(
         user=request.user, session=request.session, market=request.market
@@ -59,8 +72,21 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             quantity=form.cleaned_data["quantity"],
         )
     except CartError as error:
+        if as_json:
+            return _json_refused([str(error)])
         messages.error(request, str(error))
         return _back(request, "shop:cart")
+    if as_json:
+        count = carts.cart_item_count(user=request.user, session=request.session)
+        return JsonResponse(
+            {
+                "ok": True,
+                "count": count,
+                "count_text": ngettext("item", "items", count),
+                "message": _("Added to your cart."),
+                "notices": change.notices,
+            }
+        )
     for notice in change.notices:
         messages.warning(request, notice)
     if not change.notices:

@@ -1,0 +1,571 @@
+"""Live chat fan-out: N viewers, a fixed comment rate, batched ticks vs the naive way.
+
+    .venv/bin/python bench/live_chat.py --viewers 200 --seconds 10
+    .venv/bin/python bench/live_chat.py --viewers 2000 --seconds 20
+
+Starts daphne (DEBUG off, PostgreSQL, the Redis pub/sub channel layer, as in
+production) on free ports against a fresh benchmark database and creates two live
+shows that differ only in `chat_delivery`:
+
+* batched: comments are stored, then collected into one tick per show every
+  LIVE_TICK_SECONDS (100 ms) and published once per tick;
+* direct (naive): every comment is published to the show's group on its own.
+
+For each show in turn it connects N viewer websockets from separate client processes
+(asyncio, autobahn; only 127.0.0.1), then signed-in poster accounts post comments
+round-robin at a fixed total rate (20/s by default; 60 accounts, so each stays under
+the 5-per-10-seconds limit). Every comment carries its send time (time.time() on this
+machine); each viewer stamps its arrival, so the latency is poster → server → database
+→ fan-out → viewer. "Lost" counts (comment, viewer) pairs where the server
+acknowledged the comment but the viewer never got it. The daphne processes' CPU time
+over the posting window is read from /proc.
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from array import array
+from multiprocessing.connection import Connection
+from pathlib import Path
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "tradewind_bench_live"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+POSTERS = 60
+CONNECT_BATCH = 50
+CONNECT_WAIT_SECONDS = 30.0
+GRACE_SECONDS = 3.0
+DRAIN_SECONDS = 10.0
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- server ----------------------------------------------------------------------
+
+
+def server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"{PG}/{DB_NAME}",
+        DB_CONN_MAX_AGE="600",
+        REDIS_URL=REDIS,
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
+        subprocess.run(["psql", PG + "/postgres", "-q", "-c", sql], check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "--access-log",
+            os.devnull,
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(150):
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("daphne did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def create_shows(env: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """Two live shows (batched, direct) and the posters' session cookies."""
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import timezone
+
+    from live.models import ChatDelivery, Show
+    from live.services.shows import show_start
+    from shop.models import User
+
+    host = User.objects.create_user(email="host@bench.invalid", is_host=True)
+    shows = {}
+    for delivery in (ChatDelivery.BATCHED, ChatDelivery.DIRECT):
+        show = Show.objects.create(
+            title=f"Benchmark ({delivery})",
+            host=host,
+            language="en",
+            scheduled_start=timezone.now() + timedelta(minutes=1),
+            chat_delivery=delivery,
+        )
+        show_start(show=show, host=host)
+        shows[str(delivery)] = show.pk
+    cookies = []
+    for n in range(POSTERS):
+        user = User.objects.create_user(email=f"poster{n}@bench.invalid")
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return shows, cookies
+
+
+# --- clients (separate processes) -------------------------------------------------
+
+
+def _client_loop(conn: Connection, handlers: dict) -> None:
+    """Run a client process's event loop; answer each (command, argument)."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+        queue: asyncio.Queue = asyncio.Queue()
+        loop.add_reader(conn.fileno(), lambda: queue.put_nowait(conn.recv()))
+        while not done.is_set():
+            command, argument = await queue.get()
+            if command == "exit":
+                done.set()
+                conn.send(None)
+                break
+            conn.send(await handlers[command](argument))
+
+    asyncio.run(main())
+
+
+def _factory(url: str, origin: str, protocol, state, cookie: str = ""):
+    from autobahn.asyncio.websocket import WebSocketClientFactory
+
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
+    factory = WebSocketClientFactory(url, origin=origin, headers=headers)
+    factory.protocol = protocol
+    factory.state = state
+    factory.setProtocolOptions(
+        utf8validateIncoming=False,
+        openHandshakeTimeout=60,
+        closeHandshakeTimeout=2,
+        perMessageCompressionAccept=lambda _: None,
+    )
+    return factory
+
+
+async def _connect_all(factories: list, count: int, synced) -> None:
+    """Open `count` sockets spread over the factories, a batch at a time."""
+    loop = asyncio.get_running_loop()
+    for start in range(0, count, CONNECT_BATCH):
+        batch = range(start, min(start + CONNECT_BATCH, count))
+        await asyncio.gather(
+            *(
+                loop.create_connection(
+                    factories[i % len(factories)],
+                    "127.0.0.1",
+                    factories[i % len(factories)].bench_port,
+                )
+                for i in batch
+            )
+        )
+        deadline = time.monotonic() + CONNECT_WAIT_SECONDS
+        while synced() < batch.stop:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"only {synced()} of {batch.stop} sockets synced")
+            await asyncio.sleep(0.02)
+
+
+def viewer_process(conn: Connection) -> None:
+    from autobahn.asyncio.websocket import WebSocketClientProtocol
+
+    class State:
+        synced = 0
+        closed = 0
+        latencies = array("d")
+        loop_lag = array("d")
+        lag_task = None
+        viewers: list = []
+
+    state = State()
+
+    async def sample_loop_lag() -> None:
+        """How late this client's event loop wakes up: its own share of the latency."""
+        while True:
+            due = time.monotonic() + 0.01
+            await asyncio.sleep(0.01)
+            state.loop_lag.append((time.monotonic() - due) * 1000)
+
+    class Viewer(WebSocketClientProtocol):
+        def onOpen(self) -> None:
+            self.seen: set[int] = set()
+            state.viewers.append(self)
+
+        def onMessage(self, payload: bytes, is_binary: bool) -> None:
+            now = time.time()
+            frame = json.loads(payload)
+            kind = frame.get("type")
+            if kind == "tick":
+                for comment in frame["comments"]:
+                    parts = comment["text"].split()
+                    if len(parts) == 3 and parts[0] == "bench":
+                        seq = int(parts[1])
+                        if seq not in self.seen:
+                            self.seen.add(seq)
+                            state.latencies.append((now - float(parts[2])) * 1000)
+            elif kind == "sync":
+                state.synced += 1
+
+        def onClose(self, was_clean: bool, code, reason) -> None:
+            state.closed += 1
+
+    async def connect(argument) -> dict:
+        urls, origin, count = argument
+        factories = []
+        for url, port in urls:
+            factory = _factory(url, origin, Viewer, state)
+            factory.bench_port = port
+            factories.append(factory)
+
+        await _connect_all(factories, count, lambda: state.synced)
+        state.lag_task = asyncio.ensure_future(sample_loop_lag())
+        return {"synced": state.synced}
+
+    async def results(acked: list[int]) -> dict:
+        # Frames still in flight (or unread by a busy client) may arrive late: wait
+        # for them a while; whatever has not come by then counts as lost.
+        expected = set(acked)
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < deadline and any(
+            len(viewer.seen) < len(expected) for viewer in state.viewers
+        ):
+            await asyncio.sleep(0.05)
+        state.lag_task.cancel()
+        lost = [len(expected - viewer.seen) for viewer in state.viewers]
+        missing = sorted(expected - state.viewers[0].seen) if state.viewers else []
+        return {
+            "loop_lag": state.loop_lag.tobytes(),
+            "missing_sample": missing[:20],
+            "latencies": state.latencies.tobytes(),
+            "lost": sum(lost),
+            "viewers_missing_some": sum(1 for n in lost if n),
+            "closed": state.closed,
+        }
+
+    async def close(_) -> None:
+        for viewer in state.viewers:
+            viewer.sendClose()
+        await asyncio.sleep(0.5)
+
+    _client_loop(conn, {"connect": connect, "results": results, "close": close})
+
+
+def poster_process(conn: Connection) -> None:
+    from autobahn.asyncio.websocket import WebSocketClientProtocol
+
+    class State:
+        synced = 0
+        posters: list = []
+        acked: list[int] = []
+        rejected: dict[str, int] = {}
+
+    state = State()
+
+    class Poster(WebSocketClientProtocol):
+        def onOpen(self) -> None:
+            self.pending: list[int] = []
+            state.posters.append(self)
+
+        def onMessage(self, payload: bytes, is_binary: bool) -> None:
+            frame = json.loads(payload)
+            kind = frame.get("type")
+            if kind == "ack":
+                state.acked.append(self.pending.pop(0))
+            elif kind == "error":
+                self.pending.pop(0)
+                code = frame.get("code", "?")
+                state.rejected[code] = state.rejected.get(code, 0) + 1
+            elif kind == "sync":
+                state.synced += 1
+
+    async def connect(argument) -> dict:
+        url, port, origin, cookies = argument
+        loop = asyncio.get_running_loop()
+        for cookie in cookies:
+            factory = _factory(url, origin, Poster, state, cookie)
+            await loop.create_connection(factory, "127.0.0.1", port)
+        deadline = time.monotonic() + 30
+        while state.synced < len(cookies) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        return {"synced": state.synced}
+
+    async def post(argument) -> dict:
+        rate, seconds = argument
+        total = int(rate * seconds)
+        start = time.monotonic()
+        late = []
+        for seq in range(total):
+            due = start + seq / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            late.append(time.monotonic() - due)
+            poster = state.posters[seq % len(state.posters)]
+            poster.pending.append(seq)
+            text = f"bench {seq} {time.time():.6f}"
+            poster.sendMessage(json.dumps({"type": "comment", "text": text}).encode())
+        await asyncio.sleep(GRACE_SECONDS)
+        return {
+            "sent": total,
+            "acked": list(state.acked),
+            "rejected": dict(state.rejected),
+            "send_late_ms_max": max(late) * 1000 if late else 0.0,
+        }
+
+    async def close(_) -> None:
+        for poster in state.posters:
+            poster.sendClose()
+        await asyncio.sleep(0.5)
+
+    _client_loop(conn, {"connect": connect, "post": post, "close": close})
+
+
+class Child:
+    def __init__(self, target) -> None:
+        # Spawned, not forked: this process has imported Django, Twisted and txaio.
+        context = multiprocessing.get_context("spawn")
+        self.conn, child_conn = context.Pipe()
+        self.process = context.Process(target=target, args=(child_conn,))
+        self.process.start()
+
+    def ask(self, command: str, argument=None, timeout: float = 300):
+        self.conn.send((command, argument))
+        if not self.conn.poll(timeout):
+            raise TimeoutError(command)
+        return self.conn.recv()
+
+    def exit(self) -> None:
+        try:
+            self.ask("exit", timeout=10)
+        except (TimeoutError, OSError, EOFError):
+            pass
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+# --- one measured run -------------------------------------------------------------
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run_variant(
+    *,
+    variant: str,
+    show_id: int,
+    ports: list[int],
+    servers: list[subprocess.Popen],
+    cookies: list[str],
+    viewers: int,
+    clients: int,
+    rate: float,
+    seconds: float,
+) -> dict:
+    origin = f"http://127.0.0.1:{ports[0]}"
+    urls = [(f"ws://127.0.0.1:{port}/ws/live/{show_id}/", port) for port in ports]
+    children = [Child(viewer_process) for _ in range(clients)]
+    poster = Child(poster_process)
+    try:
+        shares = [viewers // clients + (i < viewers % clients) for i in range(clients)]
+        connect_start = time.monotonic()
+        synced = 0
+        for child, share in zip(children, shares, strict=True):
+            synced += child.ask("connect", (urls, origin, share))["synced"]
+            log(f"{variant}: {synced} viewers connected")
+        connect_seconds = time.monotonic() - connect_start
+        poster.ask("connect", (urls[0][0], ports[0], origin, cookies))
+        log(f"{variant}: posters connected; posting {rate:g}/s for {seconds:g} s")
+        time.sleep(1.0)  # let presence settle
+        cpu_before = [cpu_seconds(server.pid) for server in servers]
+        posted = poster.ask("post", (rate, seconds), timeout=seconds + 120)
+        cpu_after = [cpu_seconds(server.pid) for server in servers]
+        log(f"{variant}: posted; collecting results")
+        latencies: list[float] = []
+        loop_lag: list[float] = []
+        lost = missing = closed = 0
+        for child in children:
+            result = child.ask("results", posted["acked"])
+            chunk = array("d")
+            chunk.frombytes(result["latencies"])
+            latencies.extend(chunk)
+            lags = array("d")
+            lags.frombytes(result["loop_lag"])
+            loop_lag.extend(lags)
+            lost += result["lost"]
+            missing += result["viewers_missing_some"]
+            closed += result["closed"]
+            if result["missing_sample"]:
+                log(f"{variant}: a viewer missed comments {result['missing_sample']}")
+        for child in children:
+            child.ask("close")
+        poster.ask("close")
+    finally:
+        for child in (*children, poster):
+            child.exit()
+    latencies.sort()
+    loop_lag.sort()
+    window = seconds + GRACE_SECONDS
+    return {
+        "variant": variant,
+        "viewers": viewers,
+        "synced": synced,
+        "connect_s": connect_seconds,
+        "sent": posted["sent"],
+        "acked": len(posted["acked"]),
+        "rejected": posted["rejected"],
+        "expected": len(posted["acked"]) * synced,
+        "delivered": len(latencies),
+        "lost": lost,
+        "viewers_missing_some": missing,
+        "closed_early": closed,
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+        "max": latencies[-1] if latencies else float("nan"),
+        "mean": statistics.fmean(latencies) if latencies else float("nan"),
+        "server_cpu": [
+            (after - before) / window
+            for before, after in zip(cpu_before, cpu_after, strict=True)
+        ],
+        "send_late_ms_max": posted["send_late_ms_max"],
+        "client_lag_p99": percentile(loop_lag, 0.99),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=20.0, help="comments per second")
+    parser.add_argument("--servers", type=int, default=1, help="daphne processes")
+    parser.add_argument("--clients", type=int, default=0, help="viewer processes")
+    parser.add_argument(
+        "--variants", default="batched,direct", help="comma-separated: batched,direct"
+    )
+    args = parser.parse_args()
+    clients = args.clients or (1 if args.viewers <= 500 else 2)
+    # A timeout's SIGTERM must still stop the daphne processes (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    env = server_env()
+    log("preparing the benchmark database")
+    prepare_database(env)
+    shows, cookies = create_shows(env)
+    ports = [free_port() for _ in range(args.servers)]
+    servers = [start_server(env, port) for port in ports]
+    rows = []
+    try:
+        for variant in args.variants.split(","):
+            rows.append(
+                run_variant(
+                    variant=variant,
+                    show_id=shows[variant],
+                    ports=ports,
+                    servers=servers,
+                    cookies=cookies,
+                    viewers=args.viewers,
+                    clients=clients,
+                    rate=args.rate,
+                    seconds=args.seconds,
+                )
+            )
+            print(json.dumps(rows[-1]), flush=True)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+    print(
+        f"\n{args.viewers} viewers (+{POSTERS} poster sockets), "
+        f"{args.rate:g} comments/s for {args.seconds:g} s, "
+        f"{args.servers} daphne process(es), "
+        f"{clients} viewer process(es), PostgreSQL + Redis pub/sub layer\n"
+    )
+    print(
+        "| delivery | viewers connected | comments acked | deliveries | lost | "
+        "p50 ms | p95 ms | p99 ms | max ms | daphne CPU | client loop lag p99 ms |"
+    )
+    print(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
+    for row in rows:
+        cpu = " + ".join(f"{c * 100:.0f} %" for c in row["server_cpu"])
+        print(
+            f"| {row['variant']} | {row['synced']} | {row['acked']}/{row['sent']} | "
+            f"{row['delivered']}/{row['expected']} | {row['lost']} | "
+            f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} | "
+            f"{row['max']:.0f} | {cpu} | {row['client_lag_p99']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

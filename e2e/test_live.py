@@ -1,0 +1,125 @@
+"""A host goes live from the studio; a viewer in another browser watches, comments and
+buys the pinned product, all through daphne (HTTP, WebSockets and the media relay)."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from live.models import Show
+from live.tests.factories import make_host, make_show, make_user
+from shop.models import CartLine
+from shop.tests.factories import make_product
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WAIT_MS = 15_000
+
+
+def _signed_in(new_page, base_url: str, user):
+    client = Client()
+    client.force_login(user)
+    page = new_page()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            },
+            {"name": "tw_market", "value": "US", "url": base_url},
+        ]
+    )
+    return page
+
+
+def _frames_decoded(page) -> int:
+    return page.evaluate(
+        "() => window.tradewindLive ? window.tradewindLive.framesDecoded() : 0"
+    )
+
+
+def _wait_for_frames(page, more_than: int, timeout: float = 15.0) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        frames = _frames_decoded(page)
+        if frames > more_than:
+            return frames
+        assert time.monotonic() < deadline, f"decoded frames stuck at {frames}"
+        page.wait_for_timeout(200)
+
+
+def test_host_goes_live_and_a_viewer_watches_comments_and_buys(asgi_server, new_page):
+    host = make_host(full_name="Mia Host")
+    viewer = make_user(full_name="Vic Viewer")
+    jacket = make_product(name="Rain jacket", prices={"US": "120.00"})
+    show = make_show(host=host, products=[jacket], title="Rain gear live")
+
+    studio = _signed_in(new_page, asgi_server, host)
+    studio.goto(f"{asgi_server}/en/live/{show.pk}/studio/")
+    studio.wait_for_function(
+        "() => document.getElementById('studio-preview').srcObject !== null",
+        timeout=WAIT_MS,
+    )
+    studio.click("button.button-live")
+    studio.wait_for_selector(
+        "#live-studio[data-status='live'] form[action$='/studio/end/']",
+        timeout=WAIT_MS,
+    )
+    studio.wait_for_function(
+        "() => document.querySelector('[data-publish-state]').textContent"
+        ".startsWith('On air')",
+        timeout=WAIT_MS,
+    )
+
+    watcher = _signed_in(new_page, asgi_server, viewer)
+    watcher.goto(f"{asgi_server}/en/live/{show.pk}/")
+    first = _wait_for_frames(watcher, 0)
+    later = _wait_for_frames(watcher, first + 10)
+    assert later > first
+    assert watcher.locator("[data-unmute]").is_visible()
+    assert watcher.evaluate("() => document.getElementById('show-video').muted")
+
+    watcher.fill("#comment-text", "Does it come in blue?")
+    watcher.press("#comment-text", "Enter")
+    studio.wait_for_selector(
+        "#comments .comment__text:text-is('Does it come in blue?')", timeout=WAIT_MS
+    )
+
+    # Pinning is sent in the background while publishing: the stream goes on.
+    studio.click(f"form[action$='/studio/pin/'] button[aria-label='Pin {jacket.name}']")
+    studio.wait_for_selector(".studio__product--pinned", timeout=WAIT_MS)
+    assert studio.evaluate(
+        "() => document.querySelector('[data-publish-state]').textContent"
+    ).startswith("On air")
+    watcher.wait_for_selector(
+        f"#pinned-product [data-product-id='{jacket.pk}']", timeout=WAIT_MS
+    )
+    _wait_for_frames(watcher, _frames_decoded(watcher) + 10)
+
+    # The pinned product's buy box adds to the cart without leaving the stream.
+    buy = f"#live-offer [data-product-id='{jacket.pk}'] form[data-add-to-cart]"
+    watcher.click(f"{buy} button[type=submit]", timeout=WAIT_MS)
+    watcher.wait_for_selector(".cart-link__count", timeout=WAIT_MS)
+    assert watcher.locator(".cart-link__count").inner_text().startswith("(1")
+    assert watcher.url == f"{asgi_server}/en/live/{show.pk}/"
+    line = CartLine.objects.select_related("cart").get()
+    assert (line.cart.user_id, line.variant.product_id) == (viewer.pk, jacket.pk)
+    assert _frames_decoded(watcher) > later
+
+    # Ending the show stops the stream; the replay plays the recording in the browser.
+    studio.click("form[action$='/studio/end/'] button[type=submit]")
+    studio.wait_for_selector("#live-studio[data-status='ended']", timeout=WAIT_MS)
+    deadline = time.monotonic() + 15
+    while not Show.objects.get(pk=show.pk).recording:
+        assert time.monotonic() < deadline, "the recording was not attached"
+        time.sleep(0.2)
+    replay = new_page()
+    replay.goto(f"{asgi_server}/en/live/{show.pk}/")
+    replay.wait_for_function(
+        "() => { const v = document.getElementById('show-video');"
+        " return v.readyState >= 1 && v.duration > 1; }",
+        timeout=WAIT_MS,
+    )
+    assert replay.locator("a[data-seek]").count() == 1

@@ -1,0 +1,379 @@
+"""WebSockets of a live show: comments, reactions, viewer count, moderation.
+
+``ws/live/<show_id>/`` is the viewers' socket: anyone may connect and watch the chat,
+signed-in users may comment, react and report, and the host and staff may also
+delete and pin comments and ban users. ``ws/live/<show_id>/host/`` is the studio's
+socket: the same, plus report notices, for the show's host only.
+
+Frames are JSON objects of at most ``MAX_FRAME_BYTES`` with a ``type``. Close codes:
+
+* 4400 the frame is not a JSON object of a known type with the fields it needs,
+* 4403 the host socket for a show the user does not host,
+* 4404 no such show,
+* 4413 the frame is larger than ``MAX_FRAME_BYTES``,
+* 4422 the comment is empty or too long (the page's form never sends those).
+
+A client that notices a gap in the ticks' ``seq`` numbers sends ``{"type": "sync"}``
+and gets the ``sync`` frame again (recent comments and pins from the database).
+
+Rule refusals that a fair viewer can run into (slow mode, rate limit, banned word, a
+link, a ban, not signed in) answer with an ``error`` frame and keep the socket open.
+The consumer only parses, checks who may do what, and calls one service or selector;
+how frames reach every viewer is explained in ``live.services.realtime``.
+"""
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from live import selectors
+from live.models import Comment, Reaction, ReportReason
+from live.services import comments as comment_services
+from live.services import realtime
+from live.services.errors import LiveRuleError
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 4096
+REACTIONS_PER_SECOND = 10
+SYNC_INTERVAL_SECONDS = 2.0
+
+CLOSE_MALFORMED = 4400
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_LARGE = 4413
+CLOSE_INVALID_COMMENT = 4422
+
+
+class FrameError(Exception):
+    """A frame that breaks the protocol; the socket closes with `close_code`."""
+
+    def __init__(self, code: str, message: str, close_code: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.close_code = close_code
+
+
+@dataclass(frozen=True)
+class ClientFrame:
+    """One parsed frame from a client."""
+
+    type: str
+    text: str = ""
+    kind: str = ""
+    comment_id: int = 0
+    reason: str = ""
+
+
+_NEEDS = {
+    "comment": ("text",),
+    "react": ("kind",),
+    "report": ("comment_id",),
+    "delete": ("comment_id",),
+    "pin": ("comment_id",),
+    "ban": ("comment_id",),
+    "unpin": (),
+    "ping": (),
+    "sync": (),
+}
+
+
+def frame_parse(raw: str | None, raw_bytes: bytes | None) -> ClientFrame:
+    """Parse and shape-check a client frame; protocol breaches raise FrameError."""
+    if raw is None:
+        size = len(raw_bytes or b"")
+        if size > MAX_FRAME_BYTES:
+            raise FrameError(
+                "too_large", _("The message is too large."), CLOSE_TOO_LARGE
+            )
+        raise FrameError(
+            "malformed", _("Only JSON text messages are accepted."), CLOSE_MALFORMED
+        )
+    if len(raw) > MAX_FRAME_BYTES or len(raw.encode("utf-8")) > MAX_FRAME_BYTES:
+        raise FrameError("too_large", _("The message is too large."), CLOSE_TOO_LARGE)
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or data.get("type") not in _NEEDS:
+        raise FrameError(
+            "malformed", _("The message is not understood."), CLOSE_MALFORMED
+        )
+    frame_type = data["type"]
+    fields: dict[str, Any] = {}
+    for name in _NEEDS[frame_type]:
+        value = data.get(name)
+        expected = int if name == "comment_id" else str
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise FrameError(
+                "malformed", _("The message is not understood."), CLOSE_MALFORMED
+            )
+        fields[name] = value
+    if frame_type == "report":
+        reason = data.get("reason", ReportReason.OTHER)
+        fields["reason"] = reason if isinstance(reason, str) else ""
+    return ClientFrame(type=frame_type, **fields)
+
+
+class ShowConsumer(AsyncWebsocketConsumer):
+    """A viewer's socket for one show."""
+
+    host_socket = False
+
+    async def connect(self) -> None:
+        self.show = None
+        self.pump = None
+        self.user = self.scope.get("user") or AnonymousUser()
+        self.language = self._language()
+        self._taps = (0.0, 0)
+        self._synced_at = 0.0
+        show_id = int(self.scope["url_route"]["kwargs"]["show_id"])
+        show = await database_sync_to_async(selectors.show_for_socket)(show_id=show_id)
+        await self.accept()
+        if show is None:
+            await self._refuse(
+                "not_found",
+                self._text(gettext_lazy("This show does not exist.")),
+                CLOSE_NOT_FOUND,
+            )
+            return
+        if self.host_socket and not (
+            self.user.is_authenticated and self.user.pk == show.host_id
+        ):
+            await self._refuse(
+                "forbidden",
+                self._text(gettext_lazy("Only the show's host can open the studio.")),
+                CLOSE_FORBIDDEN,
+            )
+            return
+        self.show = show
+        self.pump = await realtime.pump_join(
+            show_id=show.pk, socket=self, counted=not self.host_socket
+        )
+        if self.host_socket:
+            await self.channel_layer.group_add(
+                realtime.host_group_name(show.pk), self.channel_name
+            )
+        await self._send_sync()
+
+    async def _send_sync(self) -> None:
+        """Recent comments and what is pinned, from the database: nothing is missed."""
+        self._synced_at = time.monotonic()
+        state = await database_sync_to_async(selectors.show_sync_state)(show=self.show)
+        state["viewers"] = await self.pump.viewers()
+        state["can_moderate"] = comment_services.can_moderate(
+            show=self.show, user=self.user
+        )
+        state["signed_in"] = bool(self.user.is_authenticated)
+        await self.send(text_data=realtime.frame_encode(state))
+
+    async def disconnect(self, code: int) -> None:
+        if self.show is None:
+            return
+        if self.host_socket:
+            await self.channel_layer.group_discard(
+                realtime.host_group_name(self.show.pk), self.channel_name
+            )
+        await realtime.pump_leave(show_id=self.show.pk, socket=self)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels runs close_old_connections in a worker thread before every
+        # handler. No handler here touches the database on the event loop (those
+        # that do use database_sync_to_async, which cleans up in its own thread), so
+        # the hop is skipped: it would serialise every socket's frames on one thread.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None
+    ) -> None:
+        if self.show is None:
+            return
+        try:
+            with translation.override(self.language):
+                frame = frame_parse(text_data, bytes_data)
+        except FrameError as error:
+            await self._refuse(error.code, error.message, error.close_code)
+            return
+        await getattr(self, f"on_{frame.type}")(frame)
+
+    async def live_host(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=event["text"])
+
+    # --- client frames -----------------------------------------------------------
+
+    async def on_ping(self, frame: ClientFrame) -> None:
+        await self._send({"type": "pong"})
+
+    async def on_sync(self, frame: ClientFrame) -> None:
+        # Asked for after a gap in the ticks' numbers; at most once per interval.
+        if time.monotonic() - self._synced_at >= SYNC_INTERVAL_SECONDS:
+            await self._send_sync()
+
+    async def on_comment(self, frame: ClientFrame) -> None:
+        try:
+            comment = await self._call(
+                comment_services.comment_post,
+                show=self.show,
+                user=self.user,
+                text=frame.text,
+                language=self.language,
+            )
+        except LiveRuleError as error:
+            if error.code in comment_services.FATAL_CODES:
+                await self._refuse(
+                    error.code, str(error.message), CLOSE_INVALID_COMMENT
+                )
+            else:
+                await self._error(error.code, str(error.message))
+            return
+        await self._send({"type": "ack", "id": comment.pk})
+
+    async def on_react(self, frame: ClientFrame) -> None:
+        if frame.kind not in Reaction.values:
+            await self._error(
+                "reaction", self._text(gettext_lazy("This reaction is not offered."))
+            )
+            return
+        second, count = self._taps
+        now = int(time.monotonic())
+        if now != second:
+            second, count = now, 0
+        if count >= REACTIONS_PER_SECOND:
+            return  # taps beyond the limit are dropped silently: they are only hearts
+        self._taps = (second, count + 1)
+        self.pump.react(frame.kind)
+
+    async def on_report(self, frame: ClientFrame) -> None:
+        await self._moderate(
+            self._report, comment_id=frame.comment_id, reason=frame.reason
+        )
+
+    async def on_delete(self, frame: ClientFrame) -> None:
+        await self._moderate(self._delete, comment_id=frame.comment_id)
+
+    async def on_pin(self, frame: ClientFrame) -> None:
+        await self._moderate(self._pin, comment_id=frame.comment_id)
+
+    async def on_unpin(self, frame: ClientFrame) -> None:
+        await self._moderate(self._unpin)
+
+    async def on_ban(self, frame: ClientFrame) -> None:
+        await self._moderate(self._ban, comment_id=frame.comment_id)
+
+    # --- synchronous work, each in one worker-thread call ----------------------
+
+    def _comment(self, comment_id: int) -> Comment:
+        comment = (
+            Comment.objects.select_related("show", "user")
+            .filter(pk=comment_id, show_id=self.show.pk)
+            .first()
+        )
+        if comment is None:
+            raise LiveRuleError(_("This comment does not exist."), code="not_found")
+        return comment
+
+    def _report(self, *, comment_id: int, reason: str) -> dict[str, Any]:
+        comment_services.comment_report(
+            comment=self._comment(comment_id), reporter=self.user, reason=reason
+        )
+        return {"type": "reported", "comment_id": comment_id}
+
+    def _delete(self, *, comment_id: int) -> dict[str, Any]:
+        comment_services.comment_delete(comment=self._comment(comment_id), by=self.user)
+        return {"type": "done", "action": "delete", "comment_id": comment_id}
+
+    def _pin(self, *, comment_id: int) -> dict[str, Any]:
+        comment_services.comment_pin(comment=self._comment(comment_id), by=self.user)
+        return {"type": "done", "action": "pin", "comment_id": comment_id}
+
+    def _unpin(self) -> dict[str, Any]:
+        comment_services.comment_unpin(show=self.show, by=self.user)
+        return {"type": "done", "action": "unpin"}
+
+    def _ban(self, *, comment_id: int) -> dict[str, Any]:
+        comment = self._comment(comment_id)
+        if comment.user is None:
+            raise LiveRuleError(
+                _("The author's account no longer exists."), code="gone"
+            )
+        comment_services.show_ban_add(show=self.show, user=comment.user, by=self.user)
+        return {"type": "done", "action": "ban", "comment_id": comment_id}
+
+    # --- helpers -----------------------------------------------------------------
+
+    async def _moderate(self, work, **kwargs: Any) -> None:
+        if not self.user.is_authenticated:
+            await self._error("sign_in", self._text(gettext_lazy("Sign in first.")))
+            return
+        try:
+            reply = await self._call(work, **kwargs)
+        except PermissionDenied as error:
+            await self._error(
+                "forbidden", str(error) or self._text(gettext_lazy("Not allowed."))
+            )
+            return
+        except LiveRuleError as error:
+            await self._error(error.code, str(error.message))
+            return
+        await self._send(reply)
+
+    async def _call(self, function, **kwargs: Any) -> Any:
+        """Run sync work in a worker thread with the socket's language active."""
+        language = self.language
+
+        def run() -> Any:
+            with translation.override(language):
+                try:
+                    return function(**kwargs)
+                except LiveRuleError as error:
+                    error.message = str(error.message)  # render in this language
+                    raise
+                except PermissionDenied as error:
+                    raise PermissionDenied(str(error)) from None
+
+        return await database_sync_to_async(run)()
+
+    def _text(self, message) -> str:
+        """A lazily translated message, rendered in the socket's language."""
+        with translation.override(self.language):
+            return str(message)
+
+    def _language(self) -> str:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        language = (query.get("lang") or [""])[0].lower()
+        if language in settings.SHOPPER_LANGUAGES:
+            return language
+        return settings.LANGUAGE_CODE
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=realtime.frame_encode(payload))
+
+    async def _error(self, code: str, message: str) -> None:
+        await self._send({"type": "error", "code": code, "message": message})
+
+    async def _refuse(self, code: str, message: str, close_code: int) -> None:
+        await self._error(code, message)
+        await self.close(code=close_code)
+
+
+class HostConsumer(ShowConsumer):
+    """The studio's socket: only the show's host; also receives report notices."""
+
+    host_socket = True

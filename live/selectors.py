@@ -1,0 +1,280 @@
+"""Reads that the live pages and sockets share, with their joins done up front."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_datetime
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from live.models import Comment, PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
+from live.services.payloads import comment_payload
+from shop.formatting import babel_locale, money, tax_label
+from shop.models import Market, Product, ProductImage, User, Variant, VariantPrice
+from shop.services.pricing import display_price, tax_rate_for
+
+RECENT_COMMENTS = 50
+UPCOMING_LIMIT = 24
+REPLAYS_LIMIT = 24
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """A product as a show presents it: name, link, image and price in one market."""
+
+    id: int
+    name: str
+    url: str
+    image_url: str
+    image_alt: str
+    price: str
+    regular_price: str
+    prior_lowest_price: str
+    tax_label: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass(frozen=True)
+class ShowListing:
+    live: list[Show]
+    upcoming: list[Show]
+    replays: list[Show]
+
+
+def _for_market(queryset: QuerySet[Show], market: Market | None) -> QuerySet[Show]:
+    through = Show.markets.through.objects.filter(show_id=OuterRef("pk"))
+    if market is None:
+        return queryset.filter(~Exists(through))
+    return queryset.filter(~Exists(through) | Exists(through.filter(market=market)))
+
+
+def show_listing(*, market: Market | None) -> ShowListing:
+    """Live, upcoming and ended shows for one market's shoppers: three queries."""
+    shows = _for_market(Show.objects.select_related("host"), market)
+    return ShowListing(
+        live=list(shows.filter(status=ShowStatus.LIVE).order_by("-started_at", "pk")),
+        upcoming=list(
+            shows.filter(status=ShowStatus.SCHEDULED).order_by("scheduled_start", "pk")[
+                :UPCOMING_LIMIT
+            ]
+        ),
+        replays=list(
+            shows.filter(status=ShowStatus.ENDED).order_by("-ended_at", "-pk")[
+                :REPLAYS_LIMIT
+            ]
+        ),
+    )
+
+
+def show_reminded_ids(*, user: User, show_ids: list[int]) -> set[int]:
+    """Which of these shows the user already asked to be reminded of."""
+    if not user.is_authenticated or not show_ids:
+        return set()
+    return set(
+        ShowReminder.objects.filter(user=user, show_id__in=show_ids).values_list(
+            "show_id", flat=True
+        )
+    )
+
+
+def show_detail(*, pk: int) -> Show | None:
+    """A show with its host and featured products in running order."""
+    return (
+        Show.objects.select_related("host", "pinned_comment")
+        .prefetch_related(
+            Prefetch(
+                "featured",
+                queryset=ShowProduct.objects.select_related("product").filter(
+                    product__is_active=True
+                ),
+                to_attr="featured_list",
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def show_for_socket(*, show_id: int) -> Show | None:
+    """The few fields a socket needs to serve a show."""
+    return (
+        Show.objects.only(
+            "pk",
+            "host_id",
+            "status",
+            "language",
+            "slow_mode_seconds",
+            "block_links",
+            "chat_delivery",
+        )
+        .filter(pk=show_id)
+        .first()
+    )
+
+
+def start_time_text(*, moment: datetime, market: Market | None, language: str) -> str:
+    """A start time in the market's zone and the shopper's locale, zone named."""
+    zone_name = market.timezone if market else "UTC"
+    country = market.default_country if market else "US"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return (
+        format_datetime(
+            moment,
+            format="medium",
+            tzinfo=zone,
+            locale=babel_locale(language, country),
+        )
+        + f" ({zone_name})"
+    )
+
+
+def product_cards(
+    *, product_ids: list[int], market: Market | None, language: str
+) -> list[ProductCard]:
+    """Cards for products, priced from their cheapest variant in the market."""
+    if not product_ids:
+        return []
+    prices = (
+        VariantPrice.objects.filter(market=market)
+        if market
+        else VariantPrice.objects.none()
+    )
+    products = Product.objects.filter(
+        pk__in=product_ids, is_active=True
+    ).prefetch_related(
+        Prefetch(
+            "images",
+            queryset=ProductImage.objects.order_by("position", "id"),
+            to_attr="image_list",
+        ),
+        Prefetch(
+            "variants",
+            queryset=Variant.objects.prefetch_related(
+                Prefetch("prices", queryset=prices, to_attr="market_prices")
+            ),
+            to_attr="variant_list",
+        ),
+    )
+    by_id = {product.pk: product for product in products}
+    rate = tax_rate_for(country=market.default_country) if market is not None else None
+    cards = []
+    for pk in product_ids:
+        product = by_id.get(pk)
+        if product is not None:
+            cards.append(_card(product, market, language, rate))
+    return cards
+
+
+def _card(product: Product, market: Market | None, language: str, rate) -> ProductCard:
+    image = product.image_list[0] if product.image_list else None
+    picture = (image.thumbnail or image.image) if image is not None else None
+    image_url = picture.url if picture else ""
+    candidates = [
+        price for variant in product.variant_list for price in variant.market_prices
+    ]
+    price_text = regular_text = prior_text = label = ""
+    if candidates and market is not None:
+        cheapest = min(candidates, key=lambda price: price.amount)
+        shown = display_price(price=cheapest, market=market, tax_rate=rate)
+        country = market.default_country
+        price_text = money(shown.amount, shown.currency, language, country)
+        if shown.regular_amount is not None:
+            regular_text = money(
+                shown.regular_amount, shown.currency, language, country
+            )
+        if shown.prior_lowest_amount is not None:
+            prior_text = money(
+                shown.prior_lowest_amount, shown.currency, language, country
+            )
+        label = tax_label(market, shown.tax_rate)
+    else:
+        price_text = _("Not available in your market")
+    return ProductCard(
+        id=product.pk,
+        name=product.name,
+        url=product.get_absolute_url(),
+        image_url=image_url,
+        image_alt=(image.alt_text if image is not None else "") or product.name,
+        price=price_text,
+        regular_price=regular_text,
+        prior_lowest_price=prior_text,
+        tax_label=label,
+    )
+
+
+def pinned_product_id(*, show: Show) -> int | None:
+    """The product pinned right now, if any."""
+    return (
+        PinEvent.objects.filter(show=show, unpinned_at__isnull=True)
+        .values_list("product_id", flat=True)
+        .first()
+    )
+
+
+def comments_recent(*, show: Show, limit: int = RECENT_COMMENTS) -> list[Comment]:
+    """The latest visible comments of a show, oldest first."""
+    latest = list(
+        Comment.objects.filter(show=show, is_deleted=False).order_by("-id")[:limit]
+    )
+    latest.reverse()
+    return latest
+
+
+@dataclass(frozen=True)
+class PinMark:
+    """A product pin on the replay's timeline, `offset` seconds into the show."""
+
+    offset: int
+    product_id: int
+    product_name: str
+    pinned_at: datetime
+    unpinned_at: datetime | None
+
+    @property
+    def offset_text(self) -> str:
+        hours, rest = divmod(self.offset, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if hours:
+            return f"{hours}:{minutes:02d}:{seconds:02d}"
+        return f"{minutes}:{seconds:02d}"
+
+
+def pin_timeline(*, show: Show) -> list[PinMark]:
+    """Which product was pinned when, as offsets into the recording (or the show)."""
+    start = show.recording_started_at or show.started_at
+    marks = []
+    for pin in PinEvent.objects.filter(show=show).select_related("product"):
+        offset = int((pin.pinned_at - start).total_seconds()) if start else 0
+        marks.append(
+            PinMark(
+                offset=max(offset, 0),
+                product_id=pin.product_id,
+                product_name=pin.product.name,
+                pinned_at=pin.pinned_at,
+                unpinned_at=pin.unpinned_at,
+            )
+        )
+    return marks
+
+
+def show_sync_state(*, show: Show) -> dict[str, Any]:
+    """What a (re)connecting socket needs: recent comments and what is pinned."""
+    pinned_comment = Comment.objects.filter(
+        pk=Show.objects.filter(pk=show.pk).values("pinned_comment")[:1],
+        is_deleted=False,
+    ).first()
+    status = Show.objects.filter(pk=show.pk).values_list("status", flat=True).first()
+    return {
+        "type": "sync",
+        "status": status,
+        "comments": [comment_payload(c) for c in comments_recent(show=show)],
+        "pinned_comment": comment_payload(pinned_comment) if pinned_comment else None,
+        "pinned_product_id": pinned_product_id(show=show),
+    }

@@ -1,0 +1,570 @@
+"""Live video in this process: one forwarding relay per show, its host, its viewers.
+
+The registry is per daphne process and lives on its event loop. A show's relay is
+made when its host first publishes (or a viewer arrives first) and closed when the
+show ends. The host's RTCPeerConnection (from the studio's publish socket or a WHIP
+POST) is the relay's source; each viewer's RTCPeerConnection (watch socket or WHEP
+POST) is one of its sinks. The frames the relay forwards are also recorded to
+``MEDIA_ROOT/recordings/<show>.webm`` (``.mkv`` for H264) and the file is attached to
+the show when it ends.
+
+Negotiation is not trickled: the client gathers its ICE candidates before sending
+the offer, and aiortc gathers the server's before it answers, so an offer and an
+answer carry every candidate and nothing follows them.
+
+Because the relay is in memory, a show's host and viewers must reach the same
+process: route ``/ws/live/<id>/`` and ``/live/<id>/wh*`` sticky by show id at the
+proxy, or put an external SFU behind WHIP/WHEP (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from aiortc import (
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+from aiortc.exceptions import InvalidAccessError, InvalidStateError, OperationError
+from aiortc.sdp import SessionDescription
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from live.media import ShowRelay, ViewerHandle
+from live.media.recorder import Recording, ShowRecorder, recording_extension
+from live.models import Show, ShowStatus
+from live.services.errors import LiveRuleError
+
+logger = logging.getLogger(__name__)
+
+Role = Literal["publish", "watch"]
+
+MAX_VIEWERS_PER_PROCESS = 150
+MAX_SDP_BYTES = 32 * 1024
+NEGOTIATION_TIMEOUT_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 20.0
+PREFERRED_VIDEO_CODECS = ("video/VP8", "video/H264")
+RECORDINGS_DIR = "recordings"
+# What aiortc raises for an offer it cannot apply; its parser also asserts and
+# indexes on what the client sent, so anything else is logged and refused too.
+_NEGOTIATION_ERRORS = (
+    ValueError,
+    InvalidAccessError,
+    InvalidStateError,
+    OperationError,
+    AssertionError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+)
+
+
+class StreamError(LiveRuleError):
+    """A publish or watch request the stream refuses; ``code`` says why."""
+
+    code = "stream"
+
+
+def max_viewers() -> int:
+    """Viewers one process serves at most, over every show."""
+    return int(
+        getattr(settings, "LIVE_MAX_VIEWERS_PER_PROCESS", MAX_VIEWERS_PER_PROCESS)
+    )
+
+
+def max_sdp_bytes() -> int:
+    """The largest SDP offer accepted."""
+    return int(getattr(settings, "LIVE_MAX_SDP_BYTES", MAX_SDP_BYTES))
+
+
+def _negotiation_timeout() -> float:
+    return float(
+        getattr(
+            settings, "LIVE_NEGOTIATION_TIMEOUT_SECONDS", NEGOTIATION_TIMEOUT_SECONDS
+        )
+    )
+
+
+def _connect_timeout() -> float:
+    return float(
+        getattr(settings, "LIVE_CONNECT_TIMEOUT_SECONDS", CONNECT_TIMEOUT_SECONDS)
+    )
+
+
+def _recording_enabled() -> bool:
+    return bool(getattr(settings, "LIVE_RECORDING", True))
+
+
+def ice_servers() -> list[str]:
+    """STUN/TURN URLs for both ends; empty on a machine that is reachable directly."""
+    return list(getattr(settings, "LIVE_ICE_SERVERS", []))
+
+
+def _peer_connection() -> RTCPeerConnection:
+    servers = [RTCIceServer(urls=url) for url in ice_servers()]
+    return RTCPeerConnection(RTCConfiguration(iceServers=servers))
+
+
+@dataclass(eq=False)
+class PeerSession:
+    """One peer connection of a show: its host's or one viewer's."""
+
+    id: str
+    show_id: int
+    role: Role
+    pc: RTCPeerConnection
+    answer_sdp: str = ""
+    kinds: tuple[str, ...] = ()
+    handle: ViewerHandle | None = None
+    reason: str = ""
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+    timer: asyncio.TimerHandle | None = None
+
+    async def wait_closed(self) -> str:
+        """Wait until the session ends; returns why ("ended", "replaced", …)."""
+        await self.closed.wait()
+        return self.reason
+
+
+@dataclass(eq=False)
+class ShowStream:
+    """The relay of one show in this process, with who is attached to it."""
+
+    show_id: int
+    relay: ShowRelay
+    video_mime: str
+    publisher: PeerSession | None = None
+    viewers: dict[str, PeerSession] = field(default_factory=dict)
+    recorder: ShowRecorder | None = None
+    recorders: list[ShowRecorder] = field(default_factory=list)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.streams: dict[int, ShowStream] = {}
+        self.sessions: dict[str, PeerSession] = {}
+        self.viewer_slots = 0
+        self.tasks: set[asyncio.Future] = set()
+
+    def bind(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            # A new event loop (a test's, or after a restart): nothing old survives.
+            self.streams.clear()
+            self.sessions.clear()
+            self.viewer_slots = 0
+            self.loop = loop
+
+    def keep(self, future: asyncio.Future) -> None:
+        self.tasks.add(future)
+        future.add_done_callback(self.tasks.discard)
+
+
+_registry = _Registry()
+
+
+# --- offers -------------------------------------------------------------------------
+
+
+def _video_codecs_offered(description: SessionDescription) -> set[str]:
+    return {
+        codec.mimeType.lower()
+        for media in description.media
+        if media.kind == "video"
+        for codec in media.rtp.codecs
+    }
+
+
+def offer_check(*, sdp: object, role: Role) -> SessionDescription:
+    """Parse an SDP offer and check its size and that it sends or receives media."""
+    if not isinstance(sdp, str) or not sdp.strip():
+        raise StreamError(_("The offer has no SDP."), code="bad_sdp")
+    if len(sdp.encode("utf-8")) > max_sdp_bytes():
+        raise StreamError(_("The SDP offer is too large."), code="too_large")
+    if not sdp.lstrip().startswith("v=0"):
+        raise StreamError(_("The offer is not SDP."), code="bad_sdp")
+    try:
+        description = SessionDescription.parse(sdp)
+    except Exception:  # aiortc's parser asserts and indexes on untrusted input
+        raise StreamError(_("The SDP offer cannot be read."), code="bad_sdp") from None
+    wanted = ("sendonly", "sendrecv") if role == "publish" else ("recvonly", "sendrecv")
+    media = [
+        m
+        for m in description.media
+        if m.kind in ("audio", "video") and (m.direction or "sendrecv") in wanted
+    ]
+    if not media:
+        message = (
+            _("The offer sends no audio or video.")
+            if role == "publish"
+            else _("The offer asks to receive no audio or video.")
+        )
+        raise StreamError(message, code="bad_sdp")
+    return description
+
+
+def _video_codec_choose(description: SessionDescription) -> str:
+    offered = _video_codecs_offered(description)
+    if not offered:
+        return _preferred_video_codec()
+    for codec in (_preferred_video_codec(), *PREFERRED_VIDEO_CODECS):
+        if codec.lower() in offered:
+            return codec
+    raise StreamError(
+        _("Publish VP8 or H264 video: the offer has neither."), code="codec"
+    )
+
+
+def _codecs_check(
+    description: SessionDescription, *, role: Role, video_mime: str
+) -> None:
+    """Each media line the relay will use must offer the relay's codec."""
+    wanted = ("sendonly", "sendrecv") if role == "publish" else ("recvonly", "sendrecv")
+    needed = {"audio": "audio/opus", "video": video_mime.lower()}
+    for media in description.media:
+        if media.kind not in needed or (media.direction or "sendrecv") not in wanted:
+            continue
+        offered = {codec.mimeType.lower() for codec in media.rtp.codecs}
+        if needed[media.kind] not in offered:
+            raise StreamError(
+                _("The offer's %(kind)s must include %(codec)s.")
+                % {"kind": media.kind, "codec": needed[media.kind]},
+                code="codec",
+            )
+
+
+def _preferred_video_codec() -> str:
+    return getattr(settings, "LIVE_VIDEO_CODEC", PREFERRED_VIDEO_CODECS[0])
+
+
+def _reason(error: Exception) -> str:
+    logger.info("live: offer refused", exc_info=error)
+    return str(error) or type(error).__name__
+
+
+def _live_check(show: Show) -> None:
+    if show.status != ShowStatus.LIVE:
+        raise StreamError(_("This show is not live."), code="not_live")
+
+
+# --- sessions -----------------------------------------------------------------------
+
+
+def _session_new(*, show_id: int, role: Role, pc: RTCPeerConnection) -> PeerSession:
+    session = PeerSession(
+        id=secrets.token_urlsafe(18), show_id=show_id, role=role, pc=pc
+    )
+
+    @pc.on("connectionstatechange")
+    def state_changed() -> None:
+        if pc.connectionState in ("failed", "closed") and not session.closed.is_set():
+            _registry.keep(
+                asyncio.ensure_future(_session_close(session, "disconnected"))
+            )
+        elif pc.connectionState == "connected" and session.timer is not None:
+            session.timer.cancel()
+            session.timer = None
+
+    return session
+
+
+def _connect_deadline_set(session: PeerSession) -> None:
+    """Close a session whose peer never connects (ICE failing quietly)."""
+
+    def expired() -> None:
+        session.timer = None
+        if session.pc.connectionState != "connected" and not session.closed.is_set():
+            _registry.keep(asyncio.ensure_future(_session_close(session, "timeout")))
+
+    loop = asyncio.get_running_loop()
+    session.timer = loop.call_later(_connect_timeout(), expired)
+
+
+async def _session_close(session: PeerSession, reason: str) -> None:
+    if session.closed.is_set():
+        return
+    session.reason = reason
+    session.closed.set()
+    if session.timer is not None:
+        session.timer.cancel()
+        session.timer = None
+    _registry.sessions.pop(session.id, None)
+    stream = _registry.streams.get(session.show_id)
+    if session.role == "watch":
+        _registry.viewer_slots -= 1
+        if stream is not None:
+            stream.viewers.pop(session.id, None)
+    elif stream is not None and stream.publisher is session:
+        stream.publisher = None
+    if session.handle is not None:
+        for track in (session.handle.video, session.handle.audio):
+            if track is not None:
+                track.stop()
+    try:
+        await session.pc.close()
+    except Exception:  # a half-negotiated connection can fail to close cleanly
+        logger.exception("live: closing peer connection %s failed", session.id)
+
+
+async def _answer(pc: RTCPeerConnection) -> str:
+    await pc.setLocalDescription(await pc.createAnswer())
+    return pc.localDescription.sdp
+
+
+def _stream_new(show_id: int, video_mime: str) -> ShowStream:
+    stream = ShowStream(
+        show_id=show_id, relay=ShowRelay(video_codec=video_mime), video_mime=video_mime
+    )
+    _registry.streams[show_id] = stream
+    return stream
+
+
+async def _stream_replace(stream: ShowStream, video_mime: str) -> ShowStream:
+    """A host with another video codec: viewers reconnect to a new relay."""
+    for viewer in list(stream.viewers.values()):
+        await _session_close(viewer, "restart")
+    if stream.publisher is not None:
+        await _session_close(stream.publisher, "replaced")
+    await _recorder_stop(stream)
+    await stream.relay.close()
+    replacement = _stream_new(stream.show_id, video_mime)
+    replacement.recorders = stream.recorders
+    return replacement
+
+
+def _recording_path(show_id: int, video_mime: str) -> Path:
+    directory = Path(settings.MEDIA_ROOT) / RECORDINGS_DIR
+    extension = recording_extension(video_mime)
+    path = directory / f"{show_id}.{extension}"
+    counter = 2
+    while path.exists():
+        path = directory / f"{show_id}-{counter}.{extension}"
+        counter += 1
+    return path
+
+
+def _recorder_start(stream: ShowStream, kinds: tuple[str, ...]) -> None:
+    if stream.recorder is not None or not _recording_enabled():
+        return
+    path = _recording_path(stream.show_id, stream.video_mime)
+    # Reserve the name, so a second recorder of this show picks the next one.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    recorder = ShowRecorder(
+        stream.relay, path=path, kinds=kinds, video_mime=stream.video_mime
+    )
+    recorder.start()
+    stream.recorder = recorder
+    stream.recorders.append(recorder)
+
+
+async def _recorder_stop(stream: ShowStream) -> None:
+    if stream.recorder is not None:
+        await stream.recorder.stop()
+        stream.recorder = None
+
+
+async def stream_publish(
+    *, show: Show, offer_sdp: object, takeover: bool
+) -> PeerSession:
+    """Make a host's offer the show's source; with takeover, replace any host before."""
+    _registry.bind()
+    _live_check(show)
+    description = offer_check(sdp=offer_sdp, role="publish")
+    video_mime = _video_codec_choose(description)
+    _codecs_check(description, role="publish", video_mime=video_mime)
+    stream = _registry.streams.get(show.pk) or _stream_new(show.pk, video_mime)
+    async with stream.lock:
+        stream = _registry.streams.get(show.pk) or _stream_new(show.pk, video_mime)
+        if stream.publisher is not None and not takeover:
+            raise StreamError(
+                _("Someone is already publishing this show."), code="busy"
+            )
+        if stream.video_mime.lower() != video_mime.lower():
+            stream = await _stream_replace(stream, video_mime)
+        pc = _peer_connection()
+        session = _session_new(show_id=show.pk, role="publish", pc=pc)
+        tracks: list[MediaStreamTrack] = []
+        pc.on("track", tracks.append)
+        try:
+            async with asyncio.timeout(_negotiation_timeout()):
+                await pc.setRemoteDescription(
+                    RTCSessionDescription(sdp=offer_sdp, type="offer")
+                )
+                for track in tracks:
+                    await stream.relay.publish(pc, track)
+                session.answer_sdp = await _answer(pc)
+        except TimeoutError:
+            await _session_close(session, "timeout")
+            raise StreamError(_("Negotiation took too long."), code="timeout") from None
+        except _NEGOTIATION_ERRORS as error:
+            await _session_close(session, "refused")
+            raise StreamError(
+                _("The offer cannot be published: %(reason)s")
+                % {"reason": _reason(error)},
+                code="bad_sdp",
+            ) from None
+        session.kinds = tuple(sorted({track.kind for track in tracks}))
+        previous = stream.publisher
+        stream.publisher = session
+        _registry.sessions[session.id] = session
+        if previous is not None:
+            await _session_close(previous, "replaced")
+        _recorder_start(stream, session.kinds)
+        _connect_deadline_set(session)
+    return session
+
+
+async def stream_watch(*, show: Show, offer_sdp: object) -> PeerSession:
+    """Answer a viewer's receive-only offer with the show's relayed media."""
+    _registry.bind()
+    _live_check(show)
+    description = offer_check(sdp=offer_sdp, role="watch")
+    if _registry.viewer_slots >= max_viewers():
+        raise StreamError(
+            _("Too many viewers on this server right now. Try again shortly."),
+            code="full",
+        )
+    stream = _registry.streams.get(show.pk) or _stream_new(
+        show.pk, _preferred_video_codec()
+    )
+    _codecs_check(description, role="watch", video_mime=stream.video_mime)
+    pc = _peer_connection()
+    _registry.viewer_slots += 1  # given back when the session closes
+    session = _session_new(show_id=show.pk, role="watch", pc=pc)
+    try:
+        async with asyncio.timeout(_negotiation_timeout()):
+            await pc.setRemoteDescription(
+                RTCSessionDescription(sdp=offer_sdp, type="offer")
+            )
+            session.handle = stream.relay.add_viewer(pc)
+            if session.handle.video is None and session.handle.audio is None:
+                raise ValueError("the offer receives nothing the show sends")
+            session.answer_sdp = await _answer(pc)
+    except TimeoutError:
+        await _session_close(session, "timeout")
+        raise StreamError(_("Negotiation took too long."), code="timeout") from None
+    except _NEGOTIATION_ERRORS as error:
+        await _session_close(session, "refused")
+        raise StreamError(
+            _("The offer cannot be answered: %(reason)s") % {"reason": _reason(error)},
+            code="bad_sdp",
+        ) from None
+    if _registry.streams.get(show.pk) is not stream:
+        # The relay was replaced or closed while this viewer negotiated.
+        await _session_close(session, "restart")
+        raise StreamError(_("The stream restarted. Try again."), code="restart")
+    stream.viewers[session.id] = session
+    _registry.sessions[session.id] = session
+    _connect_deadline_set(session)
+    return session
+
+
+def session_get(*, session_id: str, show_id: int, role: Role) -> PeerSession | None:
+    """A session of this process, if it belongs to that show and role."""
+    session = _registry.sessions.get(session_id)
+    if session is None or session.show_id != show_id or session.role != role:
+        return None
+    return session
+
+
+async def session_close(*, session: PeerSession, reason: str = "closed") -> None:
+    """End one host or viewer connection; the show and its relay go on."""
+    await _session_close(session, reason)
+
+
+def stream_viewer_count(*, show_id: int) -> int:
+    """Viewers of a show connected to this process's relay."""
+    stream = _registry.streams.get(show_id)
+    return len(stream.viewers) if stream is not None else 0
+
+
+def stream_relay(*, show_id: int) -> ShowRelay | None:
+    """The show's relay in this process, if it has one."""
+    stream = _registry.streams.get(show_id)
+    return stream.relay if stream is not None else None
+
+
+def stream_is_publishing(*, show_id: int) -> bool:
+    """Whether a host is publishing the show to this process."""
+    stream = _registry.streams.get(show_id)
+    return stream is not None and stream.publisher is not None
+
+
+async def stream_end(*, show_id: int) -> Recording | None:
+    """Close the show's relay and connections; attach its recording to the show."""
+    stream = _registry.streams.pop(show_id, None)
+    if stream is None:
+        return None
+    async with stream.lock:
+        sessions = list(stream.viewers.values())
+        if stream.publisher is not None:
+            sessions.append(stream.publisher)
+        for session in sessions:
+            await _session_close(session, "ended")
+        await _recorder_stop(stream)
+        await stream.relay.close()
+    recordings = []
+    for recorder in stream.recorders:
+        result = await recorder.stop()
+        if result is not None:
+            recordings.append(result)
+        else:
+            recorder.path.unlink(missing_ok=True)
+    if not recordings:
+        return None
+    kept = max(recordings, key=lambda recording: recording.frames.get("video", 0))
+    await database_sync_to_async(show_recording_attach)(show_id=show_id, recording=kept)
+    return kept
+
+
+def show_recording_attach(*, show_id: int, recording: Recording) -> None:
+    """Point the show at its recording and note when the recording starts."""
+    name = recording.path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+    Show.objects.filter(pk=show_id).update(
+        recording=name, recording_started_at=recording.started_at
+    )
+
+
+def stream_end_soon(*, show_id: int) -> None:
+    """Schedule stream_end on the relay's loop; callable from any thread."""
+    loop = _registry.loop
+    if loop is None or loop.is_closed() or show_id not in _registry.streams:
+        return
+
+    async def end() -> None:
+        try:
+            await stream_end(show_id=show_id)
+        except Exception:
+            logger.exception("live: ending the stream of show %s failed", show_id)
+
+    def schedule() -> None:
+        _registry.keep(loop.create_task(end()))
+
+    # A fresh context: the caller's (a view's worker thread) would tell asgiref that
+    # its thread is busy, and the attach of the recording would refuse to run.
+    loop.call_soon_threadsafe(schedule, context=contextvars.Context())
+
+
+async def streams_close_all() -> None:
+    """End every show's stream in this process (shutdown, and between tests)."""
+    if _registry.loop is not asyncio.get_running_loop():
+        _registry.bind()
+        return
+    for show_id in list(_registry.streams):
+        await stream_end(show_id=show_id)
+    if _registry.tasks:
+        await asyncio.gather(*_registry.tasks, return_exceptions=True)
