@@ -5,13 +5,10 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,6 +33,7 @@ from shop.services.checkout import (
     ShippingAddress,
     checkout_summary,
 )
+from shop.services.mail import templated_email_send
 
 logger = logging.getLogger(__name__)
 
@@ -460,14 +458,10 @@ def order_confirmation_send(*, order_id: int, base_url: str) -> None:
             "withdrawal_url": base_url.rstrip("/") + reverse("shop:withdrawal"),
             "tax_breakdown": invoice_tax_breakdown(order=order),
         }
-        subject = render_to_string(
-            "shop/emails/order_confirmation_subject.txt", context
-        )
-        body = render_to_string("shop/emails/order_confirmation.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    templated_email_send(
+        template="shop/emails/order_confirmation",
+        context=context,
         to=[order.email],
-    ).send()
+        language=order.language,
+    )
     logger.info("Order confirmation sent for %s", order.number)

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
@@ -31,6 +29,7 @@ from shop.models import (
 )
 from shop.services.cache import catalog_version_bump
 from shop.services.language_detect import review_language_detect
+from shop.services.mail import site_url, staff_alert_recipients
 from shop.services.sentiment import sentiment_score
 
 logger = logging.getLogger(__name__)
@@ -305,25 +304,6 @@ def sentiment_burst_check(
     return alert
 
 
-def staff_alert_recipients() -> list[str]:
-    """STAFF_ALERT_EMAILS when set, else the addresses of active staff accounts."""
-    configured = getattr(settings, "STAFF_ALERT_EMAILS", None)
-    if configured:
-        return list(configured)
-    return list(
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-    )
-
-
-def _site_url(path: str) -> str:
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{Site.objects.get_current().domain}{path}"
-
-
 def sentiment_alert_notify(*, alert_id: int) -> None:
     """Email staff about a sentiment alert, in the site's default language."""
     alert = SentimentAlert.objects.select_related("product").filter(pk=alert_id).first()
@@ -346,13 +326,13 @@ def sentiment_alert_notify(*, alert_id: int) -> None:
                 % values,
                 _("Alert: %(url)s")
                 % {
-                    "url": _site_url(
+                    "url": site_url(
                         reverse("admin:shop_sentimentalert_change", args=[alert.pk])
                     )
                 },
                 _("The product's reviews: %(url)s")
                 % {
-                    "url": _site_url(
+                    "url": site_url(
                         reverse("admin:shop_review_changelist")
                         + f"?product__id__exact={alert.product_id}"
                     )

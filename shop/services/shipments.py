@@ -14,12 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime
 from django.conf import settings
-from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -36,9 +33,13 @@ from shop.models import (
     ShipmentAlertKind,
     ShipmentStatus,
     TrackingEvent,
-    User,
 )
 from shop.selectors import _add_business_days
+from shop.services.mail import (
+    site_url,
+    staff_alert_recipients,
+    templated_email_send,
+)
 from shop.services.orders import (
     OrderTransitionError,
     order_link_token,
@@ -645,23 +646,6 @@ def shipment_alerts_acknowledge(
     )
 
 
-def staff_alert_recipients() -> list[str]:
-    """STAFF_ALERT_EMAILS, or else every active staff account's address."""
-    if settings.STAFF_ALERT_EMAILS:
-        return list(settings.STAFF_ALERT_EMAILS)
-    return list(
-        User.objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-    )
-
-
-def _site_url() -> str:
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{Site.objects.get_current().domain}"
-
-
 def shipment_alerts_staff_notify(*, alert_ids: list[int]) -> None:
     """Email staff the new shipment anomalies in one message, with the admin's link."""
     recipients = staff_alert_recipients()
@@ -675,20 +659,16 @@ def shipment_alerts_staff_notify(*, alert_ids: list[int]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "alerts": alerts,
-            "admin_url": _site_url()
+            "admin_url": site_url()
             + reverse("admin:shop_shipmentalert_changelist")
             + "?acknowledged_at__isempty=1",
         }
-        subject = render_to_string(
-            "shop/emails/shipment_alert_staff_subject.txt", context
-        )
-        body = render_to_string("shop/emails/shipment_alert_staff.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    templated_email_send(
+        template="shop/emails/shipment_alert_staff",
+        context=context,
         to=recipients,
-    ).send()
+        language=settings.LANGUAGE_CODE,
+    )
     logger.info("Shipment alerts %s sent to staff.", alert_ids)
 
 
@@ -723,16 +703,14 @@ def shipment_anomaly_shopper_notify(*, shipment_id: int, alert_ids: list[int]) -
             "promised_text": _date_text(
                 shipment.promised_by, market=market, language=language
             ),
-            "tracking_url": _site_url() + order_tracking_path(order=order),
+            "tracking_url": site_url() + order_tracking_path(order=order),
         }
-        subject = render_to_string("shop/emails/shipment_anomaly_subject.txt", context)
-        body = render_to_string("shop/emails/shipment_anomaly.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    templated_email_send(
+        template="shop/emails/shipment_anomaly",
+        context=context,
         to=[order.email],
-    ).send()
+        language=language,
+    )
     ShipmentAlert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(
         shopper_notified_at=timezone.now()
     )
