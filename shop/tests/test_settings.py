@@ -72,7 +72,7 @@ def test_production_environment_uses_postgres_and_redis():
         "engine": "django.db.backends.postgresql",
         "layer": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "eager": False,
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "config.redis_cache.SharedPoolRedisCache",
         "debug": False,
     }
 
