@@ -276,6 +276,12 @@ STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", "")
 REVIEW_BURST_NEGATIVE_COUNT = int(os.environ.get("REVIEW_BURST_NEGATIVE_COUNT", "3"))
 REVIEW_BURST_WINDOW_MINUTES = int(os.environ.get("REVIEW_BURST_WINDOW_MINUTES", "60"))
 
+# --- Live chat -------------------------------------------------------------------
+# Comments and reactions leave for viewers in one batch per show per tick: a longer
+# tick means fewer websocket frames (the cost that grows with the audience) and a
+# longer wait before a comment shows.
+LIVE_TICK_SECONDS = float(os.environ.get("LIVE_TICK_SECONDS", "0.1"))
+
 # --- Live video ------------------------------------------------------------------
 # Each daphne process relays the shows published to it (live.services.streaming).
 LIVE_MAX_VIEWERS_PER_PROCESS = int(
