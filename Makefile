@@ -24,6 +24,7 @@ messages: venv
 run: venv messages
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_shows
 	@echo "Storefront: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
