@@ -10,10 +10,14 @@ from shop.models import (
     Cart,
     Market,
     Order,
+    OrderLine,
+    OrderStatus,
     Product,
     ShippingMethod,
     ShippingRate,
     ShippingZone,
+    User,
+    Variant,
 )
 from shop.payments.base import ChargeResult, ChargeStatus, RefundResult, card_last4
 from shop.services.cart import cart_add, cart_get_or_create
@@ -178,3 +182,47 @@ class RecordingProvider:
     def refund(self, *, reference, amount, currency, idempotency_key):
         self.refunds.append({"reference": reference, "amount": amount})
         return RefundResult(succeeded=True, reference=f"re_{idempotency_key}")
+
+
+def bought(
+    *, user: User, variant: Variant, status: str = OrderStatus.PAID
+) -> OrderLine:
+    """An order line of `user` for `variant`, as a verified purchase (US, $99)."""
+    n = next(_keys)
+    order = Order.objects.create(
+        number=f"TW-T{n}",
+        user=user,
+        email=user.email,
+        language="en",
+        market=Market.objects.get(code="US"),
+        currency="USD",
+        status=status,
+        idempotency_key=f"bought-{n}",
+        full_name="Sam Buyer",
+        line1="1 Main Street",
+        postal_code="10001",
+        city="New York",
+        region="NY",
+        country="US",
+        shipping_method_name="Ground",
+        delivery_days_min=2,
+        delivery_days_max=5,
+        subtotal=Decimal("99.00"),
+        shipping=Decimal("0.00"),
+        tax=Decimal("0.00"),
+        total=Decimal("99.00"),
+        prices_include_tax=False,
+        duties_mode="none",
+        payment_provider="offline",
+    )
+    return OrderLine.objects.create(
+        order=order,
+        variant=variant,
+        product_name=variant.product.name,
+        sku=variant.sku,
+        quantity=1,
+        unit_amount=Decimal("99.00"),
+        line_amount=Decimal("99.00"),
+        tax_rate=Decimal("0"),
+        tax_amount=Decimal("0.00"),
+    )

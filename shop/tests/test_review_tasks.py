@@ -1,7 +1,6 @@
 import itertools
 import json
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,6 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from shop.models import (
-    Market,
-    Order,
-    OrderLine,
     OrderStatus,
     Product,
     Review,
@@ -25,6 +21,7 @@ from shop.models import (
 from shop.services.reviews import review_submit, sentiment_burst_check
 from shop.services.sentiment import sentiment_score
 from shop.tasks import review_sentiment_score, reviews_unscored_score
+from shop.tests.commerce_helpers import bought
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -301,45 +298,7 @@ def test_alert_email_goes_to_active_staff_when_no_addresses_are_set(
 
 def _buyer(product: Product) -> User:
     user = _user()
-    n = next(_seq)
-    order = Order.objects.create(
-        number=f"TW-B{n}",
-        user=user,
-        email=user.email,
-        language="en",
-        market=Market.objects.get(code="US"),
-        currency="USD",
-        status=OrderStatus.DELIVERED,
-        idempotency_key=f"burst-test-{n}",
-        full_name="Sam Buyer",
-        line1="1 Main Street",
-        postal_code="10001",
-        city="New York",
-        region="NY",
-        country="US",
-        shipping_method_name="Ground",
-        delivery_days_min=2,
-        delivery_days_max=5,
-        subtotal=Decimal("99.00"),
-        shipping=Decimal("0.00"),
-        tax=Decimal("0.00"),
-        total=Decimal("99.00"),
-        prices_include_tax=False,
-        duties_mode="none",
-        payment_provider="offline",
-    )
-    variant = product.variants.first()
-    OrderLine.objects.create(
-        order=order,
-        variant=variant,
-        product_name=product.name,
-        sku=variant.sku,
-        quantity=1,
-        unit_amount=Decimal("99.00"),
-        line_amount=Decimal("99.00"),
-        tax_rate=Decimal("0"),
-        tax_amount=Decimal("0.00"),
-    )
+    bought(user=user, variant=product.variants.first(), status=OrderStatus.DELIVERED)
     return user
 
 

@@ -1,7 +1,6 @@
 import itertools
 import re
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
@@ -14,8 +13,6 @@ from django.utils import formats, timezone
 
 from config.celery import app as celery_app
 from shop.models import (
-    Market,
-    Order,
     OrderLine,
     OrderStatus,
     Product,
@@ -33,6 +30,7 @@ from shop.services.reviews import (
     review_submit,
     reviews_moderate,
 )
+from shop.tests.commerce_helpers import bought
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -74,52 +72,9 @@ def _user(email: str | None = None, **fields) -> User:
     )
 
 
-def _order_line(
-    *, user: User, variant: Variant, status: str = OrderStatus.PAID
-) -> OrderLine:
-    n = next(_seq)
-    order = Order.objects.create(
-        number=f"TW-T{n}",
-        user=user,
-        email=user.email,
-        language="en",
-        market=Market.objects.get(code="US"),
-        currency="USD",
-        status=status,
-        idempotency_key=f"review-test-{n}",
-        full_name="Sam Buyer",
-        line1="1 Main Street",
-        postal_code="10001",
-        city="New York",
-        region="NY",
-        country="US",
-        shipping_method_name="Ground",
-        delivery_days_min=2,
-        delivery_days_max=5,
-        subtotal=Decimal("99.00"),
-        shipping=Decimal("0.00"),
-        tax=Decimal("0.00"),
-        total=Decimal("99.00"),
-        prices_include_tax=False,
-        duties_mode="none",
-        payment_provider="offline",
-    )
-    return OrderLine.objects.create(
-        order=order,
-        variant=variant,
-        product_name=variant.product.name,
-        sku=variant.sku,
-        quantity=1,
-        unit_amount=Decimal("99.00"),
-        line_amount=Decimal("99.00"),
-        tax_rate=Decimal("0"),
-        tax_amount=Decimal("0.00"),
-    )
-
-
 def _buyer(product: Product, status: str = OrderStatus.PAID) -> User:
     user = _user()
-    _order_line(user=user, variant=product.variants.first(), status=status)
+    bought(user=user, variant=product.variants.first(), status=status)
     return user
 
 
@@ -218,7 +173,7 @@ def test_review_submit_refuses_a_shopper_whose_order_is(product, status):
 def test_review_submit_accepts_a_buyer_of_another_variant_of_the_product(product):
     other = Variant.objects.create(product=product, sku="JACKET-XL", stock=3)
     buyer = _user()
-    line = _order_line(user=buyer, variant=other)
+    line = bought(user=buyer, variant=other)
 
     review = review_submit(
         user=buyer, product=product, rating=3, title="", text=ENGLISH_NEGATIVE
@@ -241,7 +196,7 @@ def test_review_submit_refuses_a_buyer_of_another_product(product):
 
 def test_review_submit_refuses_a_second_review_of_the_same_product(product):
     buyer = _buyer(product)
-    _order_line(user=buyer, variant=product.variants.first())
+    bought(user=buyer, variant=product.variants.first())
     review_submit(user=buyer, product=product, rating=3, title="", text=GERMAN_REVIEW)
 
     with pytest.raises(ValidationError) as raised:
