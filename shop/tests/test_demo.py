@@ -1,6 +1,8 @@
 """The demo data: one module-wide seeding (run twice) that every test reads."""
 
 import io
+import json
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 from modeltranslation.utils import build_localized_fieldname
 
+from shop.management.demo.loader import DATA_DIR, DemoDataError, load_catalog
 from shop.models import (
     Attribute,
     AttributeValue,
@@ -252,3 +255,36 @@ def test_staff_demo_account_can_open_the_admin(demo, client):
     assert client.login(email="staff@example.com", password=PASSWORD)
 
     assert client.get(reverse("admin:shop_product_changelist")).status_code == 200
+
+
+def test_demo_data_files_are_pretty_printed_utf8_json():
+    files = sorted(DATA_DIR.glob("*.json"))
+
+    assert len(files) >= 7
+    for path in files:
+        text = path.read_bytes().decode("utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_demo_amounts_are_read_exactly_and_must_be_strings(tmp_path):
+    catalog = load_catalog()
+    kettle = next(p for p in catalog.product_types if p.key == "electric-kettle")
+    assert str(kettle.usd_net) == "49"
+    assert [str(line.price_scale) for line in kettle.lines] == ["0.8", "1", "1.4"]
+    data = shutil.copytree(DATA_DIR, tmp_path / "demo")
+    products = json.loads((data / "products.json").read_text(encoding="utf-8"))
+    products[0]["usd_net"] = 119.0
+    (data / "products.json").write_text(json.dumps(products), encoding="utf-8")
+
+    with pytest.raises(DemoDataError, match="rain-jacket: expected a decimal string"):
+        load_catalog(data)
+
+
+def test_demo_texts_must_be_given_in_every_shopper_language(tmp_path):
+    data = shutil.copytree(DATA_DIR, tmp_path / "demo")
+    categories = json.loads((data / "categories.json").read_text(encoding="utf-8"))
+    del categories[0]["names"]["id"]
+    (data / "categories.json").write_text(json.dumps(categories), encoding="utf-8")
+
+    with pytest.raises(DemoDataError, match="categories.json outdoor"):
+        load_catalog(data)
