@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "config.client_ip.ClientAddressMiddleware",
     "config.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -307,6 +308,12 @@ LIVE_ICE_SERVERS = env_list("LIVE_ICE_SERVERS", "")
 # saw to X-Forwarded-For, so the client is that many entries from the right. 0: no
 # proxy, the header is ignored (config.client_ip). Never run daphne --proxy-headers.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Pages that may use the camera and microphone (Permissions-Policy); every other page
+# is refused them (config.headers).
+MEDIA_CAPTURE_PAGES = [
+    r"^/[a-z-]+/live/\d+/studio/$",
+    r"^/[a-z-]+/support/[^/]+/call/",
+]
 # Request bodies: the first matching path prefix sets the limit (config.body_limit).
 REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1 << 20)))
 REQUEST_BODY_LIMITS = [

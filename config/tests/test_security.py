@@ -2,6 +2,7 @@
 admin login limit. Each test reproduces an attack that worked before its fix."""
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from config.client_ip import client_address
+from config.headers import security_headers_for
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -274,3 +276,44 @@ def test_admin_login_still_lets_staff_in(client):
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+# --- Security headers -----------------------------------------------------------
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def test_templates_have_no_inline_scripts_or_handlers():
+    offenders = []
+    for template in (BASE_DIR / "templates").rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        for pattern in (INLINE_SCRIPT, INLINE_HANDLER):
+            offenders += [f"{template}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_pages_forbid_inline_scripts_and_the_camera(client):
+    response = client.get("/en/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "microphone=()" in response.headers["Permissions-Policy"]
+
+
+def test_only_capture_pages_may_use_camera_and_microphone():
+    studio = security_headers_for("/de/live/12/studio/")["Permissions-Policy"]
+    assert "camera=(self)" in studio and "microphone=(self)" in studio
+    viewer = security_headers_for("/de/live/12/")["Permissions-Policy"]
+    assert "camera=()" in viewer and "microphone=()" in viewer
+    pinned = security_headers_for("/de/live/12/studio/pin/")["Permissions-Policy"]
+    assert "camera=()" in pinned
+
+
+def test_admin_pages_allow_inline_styles_but_not_scripts():
+    policy = security_headers_for("/admin/shop/product/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy
