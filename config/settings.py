@@ -32,11 +32,14 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Published in this repository: anyone can sign links with it, so production refuses it.
+DEVELOPMENT_SECRET_KEY = "embedded-default-insecure-key-for-local-use-only"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "embedded-default-insecure-key-for-local-use-only"  # noqa: S105
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY):
+    raise RuntimeError(
+        "SECRET_KEY must be set, to a key of your own, when DEBUG is off."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -63,7 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.client_ip.ClientAddressMiddleware",
+    "config.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -244,6 +250,9 @@ EMAIL_BACKEND = os.environ.get(
     if not os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+if not DEBUG and EMAIL_BACKEND.endswith("console.EmailBackend"):
+    # Password-reset and guest-order links would land in the logs, not with shoppers.
+    raise RuntimeError("Set EMAIL_HOST (SMTP) or EMAIL_BACKEND when DEBUG is off.")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -295,6 +304,23 @@ LIVE_RECORDING = env_bool("LIVE_RECORDING", True)
 LIVE_ICE_SERVERS = env_list("LIVE_ICE_SERVERS", "")
 
 # --- Security (production) -------------------------------------------------------
+# How many proxies of ours stand in front of the servers; each appends the address it
+# saw to X-Forwarded-For, so the client is that many entries from the right. 0: no
+# proxy, the header is ignored (config.client_ip). Never run daphne --proxy-headers.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Pages that may use the camera and microphone (Permissions-Policy); every other page
+# is refused them (config.headers).
+MEDIA_CAPTURE_PAGES = [
+    r"^/[a-z-]+/live/\d+/studio/$",
+    r"^/[a-z-]+/support/[^/]+/call/",
+]
+# Request bodies: the first matching path prefix sets the limit (config.body_limit).
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1 << 20)))
+REQUEST_BODY_LIMITS = [
+    ("/webhooks/carriers/", CARRIER_WEBHOOK_MAX_BYTES),
+    ("/live/", LIVE_MAX_SDP_BYTES),
+    ("/admin/", int(os.environ.get("ADMIN_BODY_MAX_BYTES", str(20 << 20)))),
+]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

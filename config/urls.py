@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from config.admin_login import admin_login
 from shop import account_views
 from shop import views as shop_views
 from shop.views import shipments as shipment_views
@@ -12,6 +13,7 @@ urlpatterns = [
     path("healthz", shop_views.healthz, name="healthz"),
     path("market/", shop_views.market_switch, name="market_switch"),
     path("language/", shop_views.language_switch, name="language_switch"),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("live/", include("live.urls_media")),
     path(

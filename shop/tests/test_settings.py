@@ -68,6 +68,7 @@ def test_production_environment_uses_postgres_and_redis():
         REDIS_URL="redis://cache.internal:6379/0",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        EMAIL_HOST="smtp.internal",
     ) == {
         "engine": "django.db.backends.postgresql",
         "layer": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -97,6 +98,7 @@ def test_deploy_check_is_clean_with_production_settings():
             DEBUG="0",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="shop.example.com",
+            EMAIL_HOST="smtp.internal",
         ),
         capture_output=True,
         text=True,
