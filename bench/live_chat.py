@@ -62,6 +62,8 @@ def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DEBUG="0",
+        # Production refuses console email; the benchmarks send none that matter.
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",

@@ -34,6 +34,8 @@ def server_env(cache_seconds: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DEBUG="0",
+        # Production refuses console email; the benchmarks send none that matter.
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
@@ -59,7 +61,7 @@ def prepare_database(env: dict[str, str], products: int) -> None:
         ["psql", PG + "/postgres", "-q", "-c", f"CREATE DATABASE {DB_NAME}"], check=True
     )
     manage("migrate", "--no-input", "-v0", env=env)
-    manage("seed_demo", "--products", str(products), env=env)
+    manage("seed_demo", "--products", str(products), "--force", env=env)
     manage("collectstatic", "--no-input", "-v0", env=env)
 
 

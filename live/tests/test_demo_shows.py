@@ -12,7 +12,7 @@ def test_demo_shows_are_scheduled_once_with_products_and_a_named_sponsor(
     settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=None)
+    call_command("seed_demo", "--force", stdout=None)
     call_command("seed_demo_shows")
     call_command("seed_demo_shows")
 

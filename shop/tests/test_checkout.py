@@ -482,13 +482,13 @@ def test_order_button_reads_zahlungspflichtig_bestellen_in_german():
 
 
 def test_demo_data_ships_to_every_country_of_every_market_idempotently():
-    call_command("seed_demo", "--products", "0", stdout=io.StringIO())
+    call_command("seed_demo", "--products", "0", "--force", stdout=io.StringIO())
     counts = (
         ShippingZone.objects.count(),
         ShippingMethod.objects.count(),
         ShippingRate.objects.count(),
     )
-    call_command("seed_demo", "--products", "0", stdout=io.StringIO())
+    call_command("seed_demo", "--products", "0", "--force", stdout=io.StringIO())
 
     assert counts == (
         ShippingZone.objects.count(),

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
@@ -63,10 +64,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
             first_output = io.StringIO()
-            call_command("seed_demo", stdout=first_output)
+            call_command("seed_demo", "--force", stdout=first_output)
             first, first_files = _counts(), _media_files(media)
             second_output = io.StringIO()
-            call_command("seed_demo", stdout=second_output)
+            call_command("seed_demo", "--force", stdout=second_output)
             yield SimpleNamespace(
                 first=first,
                 second=_counts(),
@@ -233,7 +234,8 @@ def test_demo_accounts_have_their_roles(demo):
 
     assert users["host@example.com"].is_host
     assert users["staff@example.com"].is_staff
-    assert users["staff@example.com"].is_superuser
+    assert not users["staff@example.com"].is_superuser
+    assert not any(user.is_superuser for user in users.values())
     assert not users["shopper@example.com"].is_staff
     assert not users["shopper@example.com"].is_host
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == 3
@@ -255,6 +257,19 @@ def test_staff_demo_account_can_open_the_admin(demo, client):
     assert client.login(email="staff@example.com", password=PASSWORD)
 
     assert client.get(reverse("admin:shop_product_changelist")).status_code == 200
+
+
+def test_staff_demo_account_cannot_grant_rights(demo, client):
+    assert client.login(email="staff@example.com", password=PASSWORD)
+
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_seed_demo_refuses_production_settings_without_force(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", "--products", "0")
 
 
 def test_demo_data_files_are_pretty_printed_utf8_json():

@@ -10,6 +10,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -432,7 +434,8 @@ class DemoSeeder:
                     "is_active": True,
                     "is_host": account.is_host,
                     "is_staff": account.is_staff,
-                    "is_superuser": account.is_staff,
+                    # Its password is published: never a superuser.
+                    "is_superuser": False,
                     "preferred_language": account.language,
                     "preferred_market": markets.get(account.market),
                 },
@@ -446,6 +449,20 @@ class DemoSeeder:
                 email=account.email,
                 defaults={"verified": True, "primary": True},
             )
+            if account.is_staff:
+                user.groups.add(self.demo_staff_group())
+
+    def demo_staff_group(self) -> Group:
+        """Staff rights over the shop's own data, none over accounts' rights."""
+        group, _ = Group.objects.get_or_create(name=DEMO_STAFF_GROUP)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=DEMO_STAFF_APPS)
+        )
+        return group
+
+
+DEMO_STAFF_GROUP = "Demo staff"
+DEMO_STAFF_APPS = ("shop", "live", "support", "privacy")
 
 
 class Command(BaseCommand):
@@ -461,8 +478,18 @@ class Command(BaseCommand):
             default=None,
             help="Seed only the first N demo products (default: all of them).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off (the demo password is public).",
+        )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options.get("force"):
+            raise CommandError(
+                "DEBUG is off: this looks like production, and the demo accounts "
+                "have a published password. Pass --force to seed anyway."
+            )
         started = time.monotonic()
         products = options.get("products")
         if products is not None and products < 0:
@@ -482,7 +509,7 @@ class Command(BaseCommand):
             roles = [
                 role
                 for role, held in (
-                    ("staff, admin", account.is_staff),
+                    ("staff", account.is_staff),
                     ("live host", account.is_host),
                 )
                 if held
