@@ -39,8 +39,6 @@ def prepare_environment() -> None:
         DATABASE_URL=f"{PG}/{DB_NAME}",
         REDIS_URL=REDIS,
         DEBUG="0",
-        # Production refuses console email; the benchmarks send none that matter.
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         SECRET_KEY="bench-only-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
