@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from config.admin_login import admin_login
@@ -11,6 +14,9 @@ from shop.views import shipments as shipment_views
 
 urlpatterns = [
     path("healthz", shop_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links; the hashed static name is
+    # looked up per request, once collectstatic has written the manifest.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
     path("market/", shop_views.market_switch, name="market_switch"),
     path("language/", shop_views.language_switch, name="language_switch"),
     path("admin/login/", admin_login),

@@ -80,6 +80,20 @@ def test_host_goes_live_and_a_viewer_watches_comments_and_buys(asgi_server, new_
     assert later > first
     assert watcher.locator("[data-unmute]").is_visible()
     assert watcher.evaluate("() => document.getElementById('show-video').muted")
+    assert watcher.locator("#live-show .show-status").inner_text() == "Live now"
+
+    # "Go live" swapped the studio's controls in: the count shown is the live one.
+    # The host's own socket is not counted, the viewer's is.
+    studio.wait_for_function(
+        "() => document.querySelector('#live-studio [data-viewer-count]')"
+        ".textContent === '1'",
+        timeout=WAIT_MS,
+    )
+    watcher.wait_for_function(
+        "() => document.querySelector('#live-show [data-viewer-count]')"
+        ".textContent === '1'",
+        timeout=WAIT_MS,
+    )
 
     watcher.fill("#comment-text", "Does it come in blue?")
     watcher.press("#comment-text", "Enter")
@@ -90,6 +104,8 @@ def test_host_goes_live_and_a_viewer_watches_comments_and_buys(asgi_server, new_
     # Pinning is sent in the background while publishing: the stream goes on.
     studio.click(f"form[action$='/studio/pin/'] button[aria-label='Pin {jacket.name}']")
     studio.wait_for_selector(".studio__product--pinned", timeout=WAIT_MS)
+    # The swapped-in controls show the count at once, not the server-rendered 0.
+    assert studio.locator("#live-studio [data-viewer-count]").inner_text() == "1"
     assert studio.evaluate(
         "() => document.querySelector('[data-publish-state]').textContent"
     ).startswith("On air")
@@ -111,6 +127,14 @@ def test_host_goes_live_and_a_viewer_watches_comments_and_buys(asgi_server, new_
     # Ending the show stops the stream; the replay plays the recording in the browser.
     studio.click("form[action$='/studio/end/'] button[type=submit]")
     studio.wait_for_selector("#live-studio[data-status='ended']", timeout=WAIT_MS)
+    # The viewer's page, still open, follows the socket to the ended state.
+    watcher.wait_for_selector(
+        "#live-show[data-status='ended'] .show-status--ended", timeout=WAIT_MS
+    )
+    assert watcher.locator("#live-show .show-status").inner_text() == "Replay"
+    assert watcher.locator("#live-show .show-status--live").count() == 0
+    assert watcher.locator("[data-ended-notice]").is_visible()
+    assert watcher.locator("#comment-text").is_disabled()
     deadline = time.monotonic() + 15
     while not Show.objects.get(pk=show.pk).recording:
         assert time.monotonic() < deadline, "the recording was not attached"

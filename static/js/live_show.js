@@ -1,15 +1,8 @@
 // The viewer page of a show: comments, reactions, viewer count and the pinned product,
-// all over one WebSocket. The <video id="show-video"> element carries the show id and
-// the socket URL for the player that attaches the stream.
-import {
-  CommentList,
-  REACTION_EMOJI,
-  setText,
-  ReactionTotals,
-  texts,
-  wireCommentForm,
-} from "./live_chat.js";
-import { ShowSocket } from "./live_socket.js";
+// all over one WebSocket (see live_socket.js for what the studio shares). The
+// <video id="show-video"> element carries the show id and the socket URL for the
+// player that attaches the stream.
+import { connectShow } from "./live_socket.js";
 
 const root = document.getElementById("live-show");
 if (root) {
@@ -17,37 +10,56 @@ if (root) {
 }
 
 function start(root) {
-  const t = texts(root);
-  const connection = root.querySelector("[data-connection]");
-  const viewerCount = root.querySelector("[data-viewer-count]");
-  const reactionTotals = new ReactionTotals(
-    root.querySelector("[data-reaction-totals]"),
-    REACTION_EMOJI,
-  );
   const pinnedBox = document.getElementById("pinned-product");
   const dialog = document.getElementById("report-dialog");
   let reportTarget = null;
-  let socket = null;
-  let lastSeq = null;
-  const send = (payload) => (socket ? socket.send(payload) : false);
 
-  const comments = new CommentList({
-    list: document.getElementById("comments"),
-    template: document.getElementById("comment-template"),
-    pinned: document.getElementById("pinned-comment"),
+  const show = connectShow(root, {
     onAction(action, id) {
       if (action === "report" && dialog) {
         reportTarget = id;
         dialog.showModal();
       }
     },
+    onSync(frame) {
+      loadPinned(frame.pinned_product_id);
+    },
+    onStatus(status, before) {
+      if (status === "live" && before === "scheduled") {
+        // The waiting room becomes the live page; spread the reloads of a big audience.
+        window.setTimeout(() => window.location.reload(), Math.random() * 3000);
+      }
+      if (status === "ended") {
+        showEnded();
+      }
+    },
+    onEvent(event) {
+      if (event.kind === "product_pinned") {
+        loadPinned(event.product_id);
+      } else if (event.kind === "product_unpinned") {
+        loadPinned(null);
+      }
+    },
+    onError(frame) {
+      if (show.form && frame.code !== "reaction") {
+        show.form.error(frame.message);
+        return true;
+      }
+      return false;
+    },
+    onFrame(frame) {
+      if (frame.type === "reported") {
+        show.say(show.texts.textReported);
+      }
+    },
   });
+  const t = show.texts;
 
   if (dialog) {
     dialog.addEventListener("close", () => {
       if (dialog.returnValue === "report" && reportTarget) {
         const chosen = dialog.querySelector("input[name=reason]:checked");
-        send({
+        show.send({
           type: "report",
           comment_id: reportTarget,
           reason: chosen ? chosen.value : "other",
@@ -57,11 +69,9 @@ function start(root) {
     });
   }
 
-  const form = wireCommentForm(document.getElementById("comment-form"), send, t);
-
   for (const button of root.querySelectorAll("button[data-reaction]")) {
     button.addEventListener("click", () => {
-      send({ type: "react", kind: button.dataset.reaction });
+      show.send({ type: "react", kind: button.dataset.reaction });
       button.classList.remove("reaction--tapped");
       void button.offsetWidth; // restart the animation
       button.classList.add("reaction--tapped");
@@ -79,23 +89,15 @@ function start(root) {
     });
   }
 
-  function setStatus(status) {
-    const before = root.dataset.status;
-    root.dataset.status = status;
-    if (status === "live" && before === "scheduled") {
-      // The waiting room becomes the live page; spread the reloads of a big audience.
-      window.setTimeout(() => window.location.reload(), Math.random() * 3000);
+  function showEnded() {
+    const notice = root.querySelector("[data-ended-notice]");
+    if (notice) {
+      notice.hidden = false;
     }
-    if (status === "ended") {
-      const notice = root.querySelector("[data-ended-notice]");
-      if (notice) {
-        notice.hidden = false;
-      }
-      for (const control of root.querySelectorAll(
-        "button[data-reaction], #comment-form input, #comment-form button",
-      )) {
-        control.disabled = true;
-      }
+    for (const control of root.querySelectorAll(
+      "button[data-reaction], #comment-form input, #comment-form button",
+    )) {
+      control.disabled = true;
     }
   }
 
@@ -162,73 +164,4 @@ function start(root) {
       // The next sync or pin event tries again.
     }
   }
-
-  // Ticks are numbered per show; a skipped number means a lost batch: ask the
-  // server for a fresh sync from the database.
-  function noticeGap(seq) {
-    if (typeof seq !== "number") {
-      return;
-    }
-    if (lastSeq !== null && seq > lastSeq + 1) {
-      send({ type: "sync" });
-    }
-    lastSeq = seq;
-  }
-
-  function onFrame(frame) {
-    // Other modules of the page (flash deals) follow the same frames.
-    root.dispatchEvent(new CustomEvent("live:frame", { detail: frame }));
-    switch (frame.type) {
-      case "sync":
-        lastSeq = null;
-        comments.reset(frame.comments);
-        comments.pin(frame.pinned_comment);
-        setText(viewerCount, String(frame.viewers));
-        loadPinned(frame.pinned_product_id);
-        setStatus(frame.status);
-        break;
-      case "tick": {
-        noticeGap(frame.seq);
-        comments.add(frame.comments);
-        for (const event of comments.apply(frame.events)) {
-          if (event.kind === "product_pinned") {
-            loadPinned(event.product_id);
-          } else if (event.kind === "product_unpinned") {
-            loadPinned(null);
-          } else if (event.kind === "status") {
-            setStatus(event.status);
-          }
-        }
-        if (frame.viewers !== null && frame.viewers !== undefined) {
-          setText(viewerCount, String(frame.viewers));
-        }
-        reactionTotals.add(frame.reactions);
-        break;
-      }
-      case "ack":
-        if (form) {
-          form.sent();
-        }
-        break;
-      case "reported":
-        setText(connection, t.textReported || "");
-        break;
-      case "error":
-        if (form && frame.code !== "reaction") {
-          form.error(frame.message);
-        } else {
-          setText(connection, frame.message);
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  socket = new ShowSocket(root.dataset.wsUrl, {
-    onFrame,
-    onState(state) {
-      setText(connection, state === "closed" ? t.textReconnecting || "" : "");
-    },
-  });
 }

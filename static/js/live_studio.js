@@ -1,15 +1,8 @@
 // The host's studio: the chat with pin, delete and ban buttons, report notices and
-// the viewer count, over the host-only socket. The <video id="studio-preview">
-// element is where the camera preview and publishing attach.
-import {
-  CommentList,
-  REACTION_EMOJI,
-  setText,
-  ReactionTotals,
-  texts,
-  wireCommentForm,
-} from "./live_chat.js";
-import { ShowSocket } from "./live_socket.js";
+// the viewer count, over the host-only socket (see live_socket.js for what the viewer
+// page shares). The <video id="studio-preview"> element is where the camera preview
+// and publishing attach (live_publish.js).
+import { connectShow } from "./live_socket.js";
 
 const root = document.getElementById("live-studio");
 if (root) {
@@ -17,29 +10,23 @@ if (root) {
 }
 
 function start(root) {
-  const t = texts(root);
-  const connection = root.querySelector("[data-connection]");
-  const viewerCount = root.querySelector("[data-viewer-count]");
-  const reactionTotals = new ReactionTotals(
-    root.querySelector("[data-reaction-totals]"),
-    REACTION_EMOJI,
-  );
   const reports = document.getElementById("reports");
   const pinnedComment = document.getElementById("pinned-comment");
-  let socket = null;
-  let lastSeq = null;
-  const send = (payload) => (socket ? socket.send(payload) : false);
 
-  const comments = new CommentList({
-    list: document.getElementById("comments"),
-    template: document.getElementById("comment-template"),
-    pinned: pinnedComment,
+  const show = connectShow(root, {
     onAction(action, id) {
-      if (action === "ban" && !window.confirm(t.textConfirmBan || "")) {
+      if (action === "ban" && !window.confirm(show.texts.textConfirmBan || "")) {
         return;
       }
       if (["pin", "delete", "ban"].includes(action)) {
-        send({ type: action, comment_id: id });
+        show.send({ type: action, comment_id: id });
+      }
+    },
+    // Going live, ending and pinning products happen through this page's own forms,
+    // which swap in the parts they change or reload the page.
+    onFrame(frame) {
+      if (frame.type === "report") {
+        addReport(frame);
       }
     },
   });
@@ -47,10 +34,8 @@ function start(root) {
   if (pinnedComment) {
     pinnedComment
       .querySelector("button[data-action=unpin]")
-      .addEventListener("click", () => send({ type: "unpin" }));
+      .addEventListener("click", () => show.send({ type: "unpin" }));
   }
-
-  const form = wireCommentForm(document.getElementById("comment-form"), send, t);
 
   function reasonLabel(reason) {
     const label = root.querySelector(`[data-reason="${CSS.escape(reason)}"]`);
@@ -59,10 +44,10 @@ function start(root) {
 
   function addReport(frame) {
     const item = document.createElement("li");
-    const comment = comments.list.querySelector(
+    const comment = show.comments.list.querySelector(
       `[data-comment-id="${Number(frame.comment_id)}"] .comment__text`,
     );
-    item.textContent = (t.textReport || "")
+    item.textContent = (show.texts.textReport || "")
       .replace("%(id)s", String(frame.comment_id))
       .replace("%(reason)s", reasonLabel(frame.reason));
     if (comment) {
@@ -72,58 +57,4 @@ function start(root) {
     }
     reports.prepend(item);
   }
-
-  // Ticks are numbered per show; a skipped number means a lost batch: ask the
-  // server for a fresh sync from the database.
-  function noticeGap(seq) {
-    if (typeof seq !== "number") {
-      return;
-    }
-    if (lastSeq !== null && seq > lastSeq + 1) {
-      send({ type: "sync" });
-    }
-    lastSeq = seq;
-  }
-
-  function onFrame(frame) {
-    switch (frame.type) {
-      case "sync":
-        lastSeq = null;
-        comments.reset(frame.comments);
-        comments.pin(frame.pinned_comment);
-        setText(viewerCount, String(frame.viewers));
-        break;
-      case "tick":
-        noticeGap(frame.seq);
-        comments.add(frame.comments);
-        // Going live, ending and pinning products happen through this page's own
-        // forms, which reload it; only the chat's events matter here.
-        comments.apply(frame.events);
-        if (frame.viewers !== null && frame.viewers !== undefined) {
-          setText(viewerCount, String(frame.viewers));
-        }
-        reactionTotals.add(frame.reactions);
-        break;
-      case "report":
-        addReport(frame);
-        break;
-      case "ack":
-        if (form) {
-          form.sent();
-        }
-        break;
-      case "error":
-        setText(connection, frame.message);
-        break;
-      default:
-        break;
-    }
-  }
-
-  socket = new ShowSocket(root.dataset.wsUrl, {
-    onFrame,
-    onState(state) {
-      setText(connection, state === "closed" ? t.textReconnecting || "" : "");
-    },
-  });
 }

@@ -79,6 +79,19 @@ function start(video) {
     say(text);
   }
 
+  // The page's "show has ended" notice says it once, whichever socket (this one or
+  // the chat's) hears of the end first; the player's own line stays empty.
+  function ended() {
+    const notice = document.querySelector("[data-ended-notice]");
+    stop(notice ? "" : texts.textEnded);
+    if (notice) {
+      notice.hidden = false;
+    }
+    if (unmute) {
+      unmute.hidden = true;
+    }
+  }
+
   signaling = new Signaling(signalingUrl(video.dataset.showId, "watch"), {
     onOpen: () => offer(),
     onFrame(frame) {
@@ -89,14 +102,17 @@ function start(video) {
       } else if (frame.type === "closed") {
         window.setTimeout(() => offer(), 300);
       } else if (frame.type === "ended") {
-        stop(texts.textEnded);
+        ended();
       } else if (frame.type === "error") {
         say(frame.message);
       }
     },
     onStop(code) {
-      closePeer();
-      say(code === 4410 ? texts.textEnded : state && state.textContent);
+      if (code === 4410) {
+        ended();
+      } else {
+        closePeer();
+      }
     },
   });
 
