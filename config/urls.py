@@ -4,14 +4,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from shop import account_views
-from shop import views as shop_views
-from shop.views import shipments as shipment_views
+from shop.accounts import views as account_views
+from shop.shipping import views as shipment_views
+from shop.storefront import views as storefront_views
 
 urlpatterns = [
-    path("healthz", shop_views.healthz, name="healthz"),
-    path("market/", shop_views.market_switch, name="market_switch"),
-    path("language/", shop_views.language_switch, name="language_switch"),
+    path("healthz", storefront_views.healthz, name="healthz"),
+    path("market/", storefront_views.market_switch, name="market_switch"),
+    path("language/", storefront_views.language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
     path("live/", include("live.urls_media")),
     path(

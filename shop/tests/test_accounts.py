@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core import mail
 
+from shop.markets.services import MARKET_COOKIE
 from shop.models import Market, User
-from shop.services.markets import MARKET_COOKIE
 
 pytestmark = pytest.mark.django_db
 

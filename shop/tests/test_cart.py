@@ -6,8 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 
-from shop.models import Cart, CartLine
-from shop.services.cart import (
+from shop.checkout.services.cart import (
     CART_SESSION_KEY,
     CartError,
     cart_add,
@@ -19,7 +18,8 @@ from shop.services.cart import (
     cart_merge,
     cart_refresh,
 )
-from shop.services.pricing import price_set
+from shop.models import Cart, CartLine
+from shop.pricing.services import price_set
 from shop.tests.commerce_helpers import cart_with, market, new_session
 from shop.tests.factories import make_product
 

@@ -8,7 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from shop.forms import CheckoutAddressForm
+from shop.checkout.forms import CheckoutAddressForm
+from shop.checkout.services.checkout import (
+    CheckoutError,
+    checkout_summary,
+    postal_code_normalize,
+    shipping_options,
+)
 from shop.models import (
     DutiesMode,
     Market,
@@ -18,13 +24,7 @@ from shop.models import (
     ShippingRate,
     ShippingZone,
 )
-from shop.services.checkout import (
-    CheckoutError,
-    checkout_summary,
-    postal_code_normalize,
-    shipping_options,
-)
-from shop.services.pricing import price_set
+from shop.pricing.services import price_set
 from shop.tests.commerce_helpers import (
     AT_ADDRESS,
     BR_ADDRESS,

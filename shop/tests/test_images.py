@@ -7,16 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from config.celery import app as celery_app
-from shop.models import ProductImage
-from shop.services import images
-from shop.services.cache import CATALOG_VERSION_KEY
-from shop.services.images import (
+from shop.catalog import images
+from shop.catalog.images import (
     image_file_check,
     product_image_delete,
     product_image_save,
     product_image_thumbnails_make,
 )
-from shop.tasks import product_image_thumbnails_task
+from shop.catalog.tasks import product_image_thumbnails_task
+from shop.models import ProductImage
+from shop.storefront.cache import CATALOG_VERSION_KEY
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.formats import date_format
 
+from shop.checkout.services.checkout import CheckoutError
 from shop.models import Order, OrderEvent, OrderStatus, Variant
-from shop.services import orders as order_services
-from shop.services.checkout import CheckoutError
-from shop.services.orders import (
+from shop.orders import services as order_services
+from shop.orders.services import (
     OrderTransitionError,
     access_order,
     invoice_tax_breakdown,

@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 
 from shop.models import Order, OrderLine
-from shop.payments import payment_provider
-from shop.payments.base import ChargeStatus, card_last4, luhn_valid
-from shop.payments.offline import OfflineTestProvider
-from shop.services.orders import PaymentDeclined, PaymentRetry
+from shop.orders.payments import payment_provider
+from shop.orders.payments.base import ChargeStatus, card_last4, luhn_valid
+from shop.orders.payments.offline import OfflineTestProvider
+from shop.orders.services import PaymentDeclined, PaymentRetry
 from shop.tests.commerce_helpers import (
     DE_ADDRESS,
     DECLINED_CARD,

@@ -18,9 +18,9 @@ from shop.models import (
     SentimentLabel,
     User,
 )
-from shop.services.reviews import review_submit, sentiment_burst_check
-from shop.services.sentiment import sentiment_score
-from shop.tasks import review_sentiment_score, reviews_unscored_score
+from shop.reviews.sentiment import sentiment_score
+from shop.reviews.services import review_submit, sentiment_burst_check
+from shop.reviews.tasks import review_sentiment_score, reviews_unscored_score
 from shop.tests.commerce_helpers import bought
 from shop.tests.factories import make_product
 
@@ -160,7 +160,7 @@ def test_periodic_task_scores_reviews_whose_scoring_never_ran(product):
 def test_review_sentiment_is_scheduled_in_the_beat_schedule():
     entry = django_settings.CELERY_BEAT_SCHEDULE["reviews-unscored-score"]
 
-    assert entry["task"] == "shop.tasks.reviews_unscored_score"
+    assert entry["task"] == "shop.reviews.tasks.reviews_unscored_score"
 
 
 # --- Bursts of negative reviews -------------------------------------------------------

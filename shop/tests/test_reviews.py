@@ -23,13 +23,9 @@ from shop.models import (
     User,
     Variant,
 )
-from shop.services.cache import CATALOG_VERSION_KEY
-from shop.services.reviews import (
-    ReviewBlock,
-    dashboard_weeks,
-    review_submit,
-    reviews_moderate,
-)
+from shop.reviews.dashboard import dashboard_weeks
+from shop.reviews.services import ReviewBlock, review_submit, reviews_moderate
+from shop.storefront.cache import CATALOG_VERSION_KEY
 from shop.tests.commerce_helpers import bought
 from shop.tests.factories import make_product
 

@@ -1,8 +1,8 @@
 import pytest
 from django.db import connection
 
+from shop.catalog.search import _fallback_search, product_search
 from shop.models import Product
-from shop.search import _fallback_search, product_search
 from shop.tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db

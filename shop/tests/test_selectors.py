@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from shop.models import Attribute, AttributeValue, Category, Market, Variant
-from shop.selectors import (
+from shop.catalog.selectors import (
     ProductSort,
     StockState,
     category_ancestors,
@@ -19,8 +18,9 @@ from shop.selectors import (
     product_list_for_market,
     product_variant_options,
 )
-from shop.services.catalog import category_save
-from shop.services.pricing import price_set
+from shop.catalog.services import category_save
+from shop.models import Attribute, AttributeValue, Category, Market, Variant
+from shop.pricing.services import price_set
 from shop.tests.factories import make_category, make_product, translated
 
 pytestmark = pytest.mark.django_db

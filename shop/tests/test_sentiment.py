@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from django.conf import settings
 
-from shop.services import language_detect, sentiment
-from shop.services.language_detect import review_language_detect
-from shop.services.sentiment import SentimentLabel, sentiment_score
+from shop.reviews import language_detect, sentiment
+from shop.reviews.language_detect import review_language_detect
+from shop.reviews.sentiment import SentimentLabel, sentiment_score
 
 LABELLED_PATH = Path(__file__).parent / "data" / "reviews_labelled.json"
 

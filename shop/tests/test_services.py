@@ -5,9 +5,9 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from shop.markets.services import MARKET_COOKIE, market_resolve
 from shop.models import Market, PriceHistory, Variant
-from shop.services.markets import MARKET_COOKIE, market_resolve
-from shop.services.pricing import display_price, price_set
+from shop.pricing.services import display_price, price_set
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db

@@ -24,17 +24,19 @@ from shop.models import (
     TrackingEvent,
     User,
 )
-from shop.services.orders import order_link_token
-from shop.services.shipments import (
-    ShipmentError,
-    carrier_webhook_deliveries_purge,
-    order_tracking_path,
+from shop.orders.services import order_link_token
+from shop.shipping.selectors import order_tracking_path
+from shop.shipping.services.anomalies import (
     shipment_anomalies_check,
     shipment_anomalies_find,
+)
+from shop.shipping.services.shipments import (
+    ShipmentError,
     shipment_create,
     tracking_event_add,
 )
-from shop.tasks import shipment_anomalies_check_task
+from shop.shipping.services.webhooks import carrier_webhook_deliveries_purge
+from shop.shipping.tasks import shipment_anomalies_check_task
 
 pytestmark = pytest.mark.django_db
 
@@ -604,7 +606,7 @@ def test_the_periodic_task_raises_the_alerts(
 def test_beat_runs_the_anomaly_check_every_hour(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["shipment-anomalies-check"]
 
-    assert entry["task"] == "shop.tasks.shipment_anomalies_check_task"
+    assert entry["task"] == "shop.shipping.tasks.shipment_anomalies_check_task"
     assert entry["schedule"].minute == {15}
     assert entry["schedule"].hour == set(range(24))
 

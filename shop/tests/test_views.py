@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from shop.formatting import tax_label
+from shop.catalog.selectors import delivery_window
+from shop.markets.services import MARKET_COOKIE
 from shop.models import (
     Attribute,
     AttributeValue,
@@ -15,10 +16,9 @@ from shop.models import (
     SpecificationKind,
     Variant,
 )
-from shop.selectors import delivery_window
-from shop.services.markets import MARKET_COOKIE
-from shop.services.pricing import price_set
-from shop.templatetags.shop_tags import locale_date
+from shop.pricing.services import price_set
+from shop.storefront.formatting import tax_label
+from shop.storefront.templatetags.shop_tags import locale_date
 from shop.tests.factories import make_category, make_product, make_spec, translated
 from shop.tests.test_translations import untranslated_ui_strings
 

@@ -17,7 +17,7 @@ from shop.models import (
     ShipmentStatus,
     TrackingEvent,
 )
-from shop.services.shipments import (
+from shop.shipping.services.webhooks import (
     CarrierEventPayload,
     carrier_delivery_receive,
     carrier_signature_header,

@@ -20,6 +20,13 @@ from modeltranslation.utils import build_localized_fieldname
 from PIL import Image, ImageDraw, ImageFont
 
 from shop import demo_data as data
+from shop.catalog.images import product_image_save
+from shop.catalog.services import (
+    catalog_object_save,
+    category_save,
+    product_save,
+    variant_save,
+)
 from shop.models import (
     Attribute,
     AttributeValue,
@@ -36,14 +43,7 @@ from shop.models import (
     Variant,
     VariantPrice,
 )
-from shop.services.catalog import (
-    catalog_object_save,
-    category_save,
-    product_save,
-    variant_save,
-)
-from shop.services.images import product_image_save
-from shop.services.pricing import price_set, tax_rate_for
+from shop.pricing.services import price_set, tax_rate_for
 
 # Rough exchange rates from a US dollar: demo prices only need to look plausible.
 USD_RATES = {
