@@ -22,7 +22,7 @@ from shop.shipping.services.webhooks import (
     carrier_delivery_receive,
     carrier_signature_header,
 )
-from shop.tests.test_shipments import make_order, make_shipment
+from shop.shipping.tests.helpers import make_order, make_shipment
 
 pytestmark = pytest.mark.django_db
 
