@@ -3,7 +3,7 @@ from importlib import import_module
 import pytest
 from django.core.cache import cache
 
-from shop.services.markets import market_cache_clear
+from shop.markets.services import market_cache_clear
 
 # Data migrations of the shop app that seed rows tests rely on, in migration order.
 SEEDING_MIGRATIONS = (

@@ -62,6 +62,7 @@ class Catalog:
 
 
 def seed(*, cold_products: int, hot_stock: int) -> Catalog:
+    from shop.catalog.services import category_save
     from shop.models import (
         Category,
         Market,
@@ -71,8 +72,7 @@ def seed(*, cold_products: int, hot_stock: int) -> Catalog:
         ShippingZone,
         Variant,
     )
-    from shop.services.catalog import category_save
-    from shop.services.pricing import price_set
+    from shop.pricing.services import price_set
 
     germany = Market.objects.get(code="DE")
     category = category_save(category=Category(name="Bench", slug="bench"))
@@ -108,8 +108,8 @@ def prepare_carts(*, catalog: Catalog, count: int) -> list:
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.db import SessionStore
 
+    from shop.checkout.services.cart import cart_add, cart_get_or_create
     from shop.models import Market
-    from shop.services.cart import cart_add, cart_get_or_create
 
     germany = Market.objects.get(code="DE")
     randomness = random.Random(7)  # noqa: S311 - benchmark data
@@ -161,8 +161,8 @@ def run_threads(jobs: list, concurrency: int) -> tuple[float, list]:
 
 
 def place_all(*, carts: list, catalog: Catalog, concurrency: int):
-    from shop.services.checkout import ShippingAddress, checkout_summary
-    from shop.services.orders import order_place
+    from shop.checkout.services.checkout import ShippingAddress, checkout_summary
+    from shop.orders.services import order_place
 
     address = ShippingAddress(
         email="bench@example.com",
@@ -251,7 +251,7 @@ def main() -> None:
 
     prepare_environment()
     from shop.models import Order, OrderLine, Variant
-    from shop.services.orders import CheckoutChanged, OutOfStock
+    from shop.orders.services import CheckoutChanged, OutOfStock
 
     # A shopper who reaches the button after the last unit went is told so: either
     # while reserving (OutOfStock) or already when the summary is checked again.

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "shop.middleware.MarketMiddleware",
+    "shop.markets.middleware.MarketMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -96,8 +96,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shop.context_processors.storefront",
+                "shop.storefront.context_processors.storefront",
             ],
+            # The shop's tag libraries live in shop/storefront/templatetags/.
+            "libraries": {
+                "commerce_tags": "shop.storefront.templatetags.commerce_tags",
+                "shop_tags": "shop.storefront.templatetags.shop_tags",
+            },
         },
     },
 ]
@@ -154,15 +159,15 @@ CELERY_TIMEZONE = "UTC"
 # Periodic work (celery beat); each app adds its entries here.
 CELERY_BEAT_SCHEDULE = {
     "shipment-anomalies-check": {
-        "task": "shop.tasks.shipment_anomalies_check_task",
+        "task": "shop.shipping.tasks.shipment_anomalies_check_task",
         "schedule": crontab(minute=15),
     },
     "carrier-webhook-deliveries-purge": {
-        "task": "shop.tasks.carrier_webhook_deliveries_purge_task",
+        "task": "shop.shipping.tasks.carrier_webhook_deliveries_purge_task",
         "schedule": crontab(hour=3, minute=40),
     },
     "reviews-unscored-score": {
-        "task": "shop.tasks.reviews_unscored_score",
+        "task": "shop.reviews.tasks.reviews_unscored_score",
         "schedule": crontab(minute="*/10"),
     },
 }
@@ -199,7 +204,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
-ACCOUNT_ADAPTER = "shop.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "shop.accounts.adapters.AccountAdapter"
 
 # --- Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -261,10 +266,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tradewind <shop@localhost>")
 
 # --- Payments --------------------------------------------------------------------
-# A dotted path to a class implementing shop.payments.base.PaymentProvider; the
+# A dotted path to a class implementing shop.orders.payments.base.PaymentProvider; the
 # offline provider takes test card numbers only and never leaves the machine.
 PAYMENT_PROVIDER = os.environ.get(
-    "PAYMENT_PROVIDER", "shop.payments.offline.OfflineTestProvider"
+    "PAYMENT_PROVIDER", "shop.orders.payments.offline.OfflineTestProvider"
 )
 
 # --- Shipments -------------------------------------------------------------------

@@ -8,17 +8,17 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from config.admin_login import admin_login
-from shop import account_views
-from shop import views as shop_views
-from shop.views import shipments as shipment_views
+from shop.accounts import views as account_views
+from shop.shipping import views as shipment_views
+from shop.storefront import views as storefront_views
 
 urlpatterns = [
-    path("healthz", shop_views.healthz, name="healthz"),
+    path("healthz", storefront_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links; the hashed static name is
     # looked up per request, once collectstatic has written the manifest.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
-    path("market/", shop_views.market_switch, name="market_switch"),
-    path("language/", shop_views.language_switch, name="language_switch"),
+    path("market/", storefront_views.market_switch, name="market_switch"),
+    path("language/", storefront_views.language_switch, name="language_switch"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("live/", include("live.urls_media")),

@@ -11,7 +11,7 @@ from live.services.deals import flash_deal_end, flash_deal_start
 from live.services.shows import product_pin, show_start
 from live.tests.factories import make_show
 from shop.models import CartLine, Market, Variant
-from shop.services.pricing import price_set
+from shop.pricing.services import price_set
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)

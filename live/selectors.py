@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from live.models import Comment, PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
 from live.services.payloads import comment_payload
-from shop.formatting import babel_locale, money, tax_label
 from shop.models import Market, Product, ProductImage, User, Variant, VariantPrice
-from shop.services.pricing import display_price, tax_rate_for
+from shop.pricing.services import display_price, tax_rate_for
+from shop.storefront.formatting import babel_locale, money, tax_label
 
 RECENT_COMMENTS = 50
 UPCOMING_LIMIT = 24

@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy
 from live.models import FlashDeal, PinEvent, Show, ShowStatus
 from live.services import realtime
 from live.services.errors import ShowError
-from shop.formatting import money
 from shop.models import AttributeValue, Market, Product, User, Variant, VariantPrice
-from shop.services.pricing import money_round, prior_lowest_amount
+from shop.pricing.services import money_round, prior_lowest_amount
+from shop.storefront.formatting import money
 
 DEAL_MINUTES_MIN = 1
 DEAL_MINUTES_MAX = 60

@@ -12,17 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from live.models import (
-    PinEvent,
-    Show,
-    ShowProduct,
-    ShowReminder,
-    ShowStatus,
-)
+from live.models import PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
 from live.services import realtime
 from live.services.errors import ShowError
+from shop.markets.services import shopper_language
 from shop.models import Product, User
-from shop.services.markets import shopper_language
 
 logger = logging.getLogger(__name__)
 

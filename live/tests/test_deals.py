@@ -25,10 +25,10 @@ from live.services.deals import (
 )
 from live.services.shows import product_pin, show_end, show_start
 from live.tests.factories import make_host, make_show, make_user
+from shop.checkout.services.cart import cart_line_unit_amount, cart_rows
+from shop.checkout.services.checkout import checkout_summary
 from shop.models import CartLine, Market, Variant
-from shop.services.cart import cart_line_unit_amount, cart_rows
-from shop.services.checkout import checkout_summary
-from shop.services.pricing import price_set
+from shop.pricing.services import price_set
 from shop.tests.commerce_helpers import DE_ADDRESS, cart_with, shipping_method
 from shop.tests.factories import make_product
 

@@ -8,14 +8,9 @@ from django.utils import timezone, translation
 
 from live.models import PinEvent, Show, ShowReminder, ShowStatus
 from live.services.shows import product_pin, show_end, show_start
-from live.tests.factories import (
-    make_featured_product,
-    make_host,
-    make_show,
-    make_user,
-)
+from live.tests.factories import make_featured_product, make_host, make_show, make_user
+from shop.markets.services import MARKET_COOKIE
 from shop.models import Market
-from shop.services.markets import MARKET_COOKIE
 from shop.tests.factories import make_product, translated
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 """GIN expression indexes for product search, one per shopper language.
 
-Each index covers the expression `shop.search.search_document` builds for that
-language: name and brand (weight A) and description (weight C), analysed with the
-language's text-search configuration. Only PostgreSQL has them; on SQLite search
+Each index covers the expression `shop.catalog.search.search_document` builds for
+that language: name and brand (weight A) and description (weight C), analysed with
+the language's text-search configuration. Only PostgreSQL has them; on SQLite search
 uses a plain fallback and this migration does nothing.
 """
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 
+from shop.checkout.services.cart import cart_add, cart_get_or_create
+from shop.checkout.services.checkout import ShippingAddress, checkout_summary
 from shop.models import (
     Cart,
     Market,
@@ -19,10 +21,13 @@ from shop.models import (
     User,
     Variant,
 )
-from shop.payments.base import ChargeResult, ChargeStatus, RefundResult, card_last4
-from shop.services.cart import cart_add, cart_get_or_create
-from shop.services.checkout import ShippingAddress, checkout_summary
-from shop.services.orders import order_place
+from shop.orders.payments.base import (
+    ChargeResult,
+    ChargeStatus,
+    RefundResult,
+    card_last4,
+)
+from shop.orders.services import order_place
 
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"

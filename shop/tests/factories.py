@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from modeltranslation.utils import build_localized_fieldname
 
+from shop.catalog.services import category_save
 from shop.models import Category, Market, Product, Specification, Variant
-from shop.services.catalog import category_save
-from shop.services.pricing import price_set
+from shop.pricing.services import price_set
 
 _seq = itertools.count(1)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from config.celery import app as celery_app
+from shop.markets.services import markets_active
 from shop.models import (
     Attribute,
     AttributeValue,
@@ -26,9 +27,8 @@ from shop.models import (
     Variant,
     VariantPrice,
 )
-from shop.services.cache import CATALOG_VERSION_KEY
-from shop.services.markets import markets_active
-from shop.services.pricing import price_set
+from shop.pricing.services import price_set
+from shop.storefront.cache import CATALOG_VERSION_KEY
 from shop.tests.factories import make_category, make_product, make_spec
 
 pytestmark = pytest.mark.django_db

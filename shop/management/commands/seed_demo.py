@@ -18,6 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from shop.catalog.images import product_image_save
+from shop.catalog.services import (
+    catalog_object_save,
+    category_save,
+    product_save,
+    variant_save,
+)
 from shop.management.demo.builders import (
     market_price,
     nice_price,
@@ -44,14 +51,7 @@ from shop.models import (
     Variant,
     VariantPrice,
 )
-from shop.services.catalog import (
-    catalog_object_save,
-    category_save,
-    product_save,
-    variant_save,
-)
-from shop.services.images import product_image_save
-from shop.services.pricing import price_set, tax_rate_for
+from shop.pricing.services import price_set, tax_rate_for
 
 # Every ninth product is on sale: a regular price, a lower one 20 days ago (so the
 # 30-day prior lowest price is worth showing), and the sale price now.

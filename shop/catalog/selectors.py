@@ -1,0 +1,454 @@
+"""Read queries the storefront pages share, with their joins and prefetches done."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db import models
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+from shop.models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    Market,
+    Product,
+    ProductImage,
+    Review,
+    ReviewStatus,
+    Specification,
+    TaxRate,
+    Variant,
+    VariantPrice,
+)
+from shop.pricing.services import DisplayPrice, display_price, tax_rate_for
+from shop.storefront.cache import CATALOG_VERSION_KEY
+
+LOW_STOCK_THRESHOLD = 3
+REVIEWS_SHOWN = 20
+NAV_CACHE_SECONDS = 3600
+
+
+class ProductSort(models.TextChoices):
+    NEWEST = "newest", _("Newest")
+    PRICE_ASC = "price_asc", _("Price: low to high")
+    PRICE_DESC = "price_desc", _("Price: high to low")
+    NAME = "name", _("Name")
+
+
+# --- Categories ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavCategory:
+    """A top-level category as the header lists it."""
+
+    name: str
+    url: str
+
+
+def category_tree() -> list[Category]:
+    """Every category in tree order (parents before their children), one query."""
+    return list(Category.objects.order_by("path"))
+
+
+def category_by_slug(*, slug: str) -> Category | None:
+    """The category with this slug, or None."""
+    return Category.objects.filter(slug=slug).first()
+
+
+def category_children(*, category: Category) -> list[Category]:
+    """The direct subcategories of a category, in their set order."""
+    return list(category.children.order_by("position", "path"))
+
+
+def categories_top_level() -> list[Category]:
+    """The roots of the category tree, in their set order."""
+    return list(Category.objects.filter(parent=None).order_by("position", "path"))
+
+
+def category_ancestors(*, category: Category) -> list[Category]:
+    """The category and its ancestors, root first, read in one query from its path."""
+    ids = [int(segment) for segment in category.path.split(".") if segment]
+    return list(Category.objects.filter(pk__in=ids).order_by("depth"))
+
+
+def nav_categories() -> list[NavCategory]:
+    """Top-level categories for the header, cached per language and catalog version."""
+    language = get_language()
+    key = f"nav:categories:{language}"
+    found = cache.get_many([CATALOG_VERSION_KEY, key])
+    version = found.get(CATALOG_VERSION_KEY, 0)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    items = [
+        NavCategory(name=category.name, url=category.get_absolute_url())
+        for category in categories_top_level()
+    ]
+    cache.set(key, (version, items), timeout=NAV_CACHE_SECONDS)
+    return items
+
+
+def _in_subtree(category: Category, prefix: str = "category__") -> Q:
+    return Q(**{f"{prefix}path": category.path}) | Q(
+        **{f"{prefix}path__startswith": f"{category.path}."}
+    )
+
+
+# --- Product listings ------------------------------------------------------------
+
+
+def market_tax_rate(*, market: Market) -> TaxRate | None:
+    """The tax rate of the market's default country, named beside its prices."""
+    return tax_rate_for(country=market.default_country)
+
+
+def _matching_variants(
+    *,
+    market: Market,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    value_groups: Sequence[Sequence[int]] = (),
+    in_stock: bool = False,
+) -> QuerySet[Variant]:
+    """Variants of the outer product priced in the market that pass the filters."""
+    price_filter: dict[str, object] = {"prices__market": market}
+    if price_min is not None:
+        price_filter["prices__amount__gte"] = price_min
+    if price_max is not None:
+        price_filter["prices__amount__lte"] = price_max
+    variants = Variant.objects.filter(product=OuterRef("pk"), **price_filter)
+    if in_stock:
+        variants = variants.filter(stock__gt=0)
+    # One filter() per attribute: the same variant must match every attribute.
+    for group in value_groups:
+        if group:
+            variants = variants.filter(values__in=list(group))
+    return variants
+
+
+def _card_prefetches(market: Market) -> list[Prefetch]:
+    market_prices = Prefetch(
+        "prices",
+        queryset=VariantPrice.objects.filter(market=market),
+        to_attr="market_prices",
+    )
+    return [
+        Prefetch(
+            "variants",
+            queryset=Variant.objects.order_by("position", "id").prefetch_related(
+                market_prices
+            ),
+            to_attr="variant_list",
+        ),
+        Prefetch(
+            "images",
+            queryset=ProductImage.objects.order_by("position", "id")[:1],
+            to_attr="first_images",
+        ),
+    ]
+
+
+def _name_sort_key() -> Lower:
+    """The product name in the active language, with the same fallbacks as display."""
+    fields = [
+        NullIf(F(build_localized_fieldname("name", language)), Value(""))
+        for language in resolution_order(get_language() or "en")
+    ]
+    return Lower(Coalesce(*fields) if len(fields) > 1 else fields[0])
+
+
+def products_for_market(
+    *,
+    products: QuerySet[Product],
+    market: Market,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    value_groups: Sequence[Sequence[int]] = (),
+    in_stock: bool = False,
+) -> QuerySet[Product]:
+    """Products with a variant that passes the filters in the market, for cards."""
+    # `from_price`: the lowest market price among the variants that pass the filters.
+    variants = _matching_variants(
+        market=market,
+        price_min=price_min,
+        price_max=price_max,
+        value_groups=value_groups,
+        in_stock=in_stock,
+    )
+    lowest = (
+        variants.order_by()
+        .values("product")
+        .annotate(lowest=Min("prices__amount"))
+        .values("lowest")[:1]
+    )
+    return (
+        products.filter(is_active=True)
+        .annotate(from_price=Subquery(lowest))
+        .filter(from_price__isnull=False)
+        .prefetch_related(*_card_prefetches(market))
+    )
+
+
+def product_list_for_market(
+    *,
+    market: Market,
+    category: Category | None = None,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    value_groups: Sequence[Sequence[int]] = (),
+    in_stock: bool = False,
+    sort: str = ProductSort.NEWEST,
+) -> QuerySet[Product]:
+    """Active products of a category's subtree sold in the market, filtered, sorted."""
+    products = Product.objects.all()
+    if category is not None:
+        products = products.filter(_in_subtree(category))
+    products = products_for_market(
+        products=products,
+        market=market,
+        price_min=price_min,
+        price_max=price_max,
+        value_groups=value_groups,
+        in_stock=in_stock,
+    )
+    if sort == ProductSort.PRICE_ASC:
+        return products.order_by("from_price", "-created_at", "id")
+    if sort == ProductSort.PRICE_DESC:
+        return products.order_by("-from_price", "-created_at", "id")
+    if sort == ProductSort.NAME:
+        return products.order_by(_name_sort_key(), "id")
+    return products.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    """An attribute and its values found among a subtree's products."""
+
+    attribute: Attribute
+    values: list[AttributeValue]
+
+
+def facet_groups(*, category: Category, market: Market) -> list[FacetGroup]:
+    """Attribute values of variants sold in the market within a category's subtree."""
+    values = (
+        AttributeValue.objects.filter(
+            Q(variants__product__category__path=category.path)
+            | Q(variants__product__category__path__startswith=f"{category.path}."),
+            variants__product__is_active=True,
+            variants__prices__market=market,
+        )
+        .select_related("attribute")
+        .order_by("attribute__slug", "position", "slug")
+        .distinct()
+    )
+    groups: dict[int, FacetGroup] = {}
+    for value in values:
+        group = groups.get(value.attribute_id)
+        if group is None:
+            group = groups[value.attribute_id] = FacetGroup(
+                attribute=value.attribute, values=[]
+            )
+        group.values.append(value)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """What a product card shows: the product, its lowest price, stock and image."""
+
+    product: Product
+    price: DisplayPrice | None
+    has_price_range: bool
+    in_stock: bool
+    image: ProductImage | None
+
+
+def product_cards(
+    *, products: Iterable[Product], market: Market, tax_rate: TaxRate | None
+) -> list[ProductCard]:
+    """Cards for products fetched by `products_for_market` (no further queries)."""
+    cards = []
+    for product in products:
+        priced = [
+            (variant, variant.market_prices[0])
+            for variant in product.variant_list
+            if variant.market_prices
+        ]
+        # The listing's filters chose `from_price`; show the variant price it came from.
+        from_price = getattr(product, "from_price", None)
+        cheapest = next(
+            (pair for pair in priced if pair[1].amount == from_price), None
+        ) or min(priced, key=lambda pair: pair[1].amount, default=None)
+        amounts = {price.amount for _, price in priced}
+        cards.append(
+            ProductCard(
+                product=product,
+                price=(
+                    display_price(price=cheapest[1], market=market, tax_rate=tax_rate)
+                    if cheapest
+                    else None
+                ),
+                has_price_range=len(amounts) > 1,
+                in_stock=any(variant.stock > 0 for variant, _ in priced),
+                image=product.first_images[0] if product.first_images else None,
+            )
+        )
+    return cards
+
+
+# --- The product page ------------------------------------------------------------
+
+
+def product_detail_for_market(*, slug: str, market: Market) -> Product | None:
+    """An active product with images, specs, variant prices and approved reviews."""
+    variants = Variant.objects.order_by("position", "id").prefetch_related(
+        Prefetch(
+            "values",
+            queryset=AttributeValue.objects.select_related("attribute").order_by(
+                "attribute__slug", "position", "slug"
+            ),
+            to_attr="value_list",
+        ),
+        Prefetch(
+            "prices",
+            queryset=VariantPrice.objects.filter(market=market),
+            to_attr="market_prices",
+        ),
+    )
+    return (
+        Product.objects.filter(slug=slug, is_active=True)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "images",
+                queryset=ProductImage.objects.order_by("position", "id"),
+                to_attr="image_list",
+            ),
+            Prefetch(
+                "specifications",
+                queryset=Specification.objects.order_by("position", "id"),
+                to_attr="specification_list",
+            ),
+            Prefetch("variants", queryset=variants, to_attr="variant_list"),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.filter(status=ReviewStatus.APPROVED).order_by(
+                    "-created_at", "-id"
+                )[:REVIEWS_SHOWN],
+                to_attr="approved_reviews",
+            ),
+        )
+        .annotate(
+            rating_average=Avg(
+                "reviews__rating", filter=Q(reviews__status=ReviewStatus.APPROVED)
+            ),
+            rating_count=Count(
+                "reviews", filter=Q(reviews__status=ReviewStatus.APPROVED)
+            ),
+        )
+        .first()
+    )
+
+
+class StockState(models.TextChoices):
+    IN_STOCK = "in_stock", _("In stock")
+    LOW = "low", _("Only a few left")
+    OUT = "out", _("Out of stock")
+
+
+@dataclass(frozen=True)
+class VariantOption:
+    """One choosable variant of a product page, with its price in the market."""
+
+    variant: Variant
+    label: str
+    price: DisplayPrice | None
+    stock_state: str
+    selected: bool
+
+
+def _stock_state(stock: int) -> str:
+    if stock <= 0:
+        return StockState.OUT
+    if stock <= LOW_STOCK_THRESHOLD:
+        return StockState.LOW
+    return StockState.IN_STOCK
+
+
+def product_variant_options(
+    *, product: Product, market: Market, tax_rate: TaxRate | None, sku: str | None
+) -> list[VariantOption]:
+    """The variants of a product from `product_detail_for_market`, one selected."""
+    # The variant named by `sku`; else the first in stock and sold in the market,
+    # else the first sold in the market, else the first.
+    variants = product.variant_list
+    chosen = next((v for v in variants if sku and v.sku == sku), None)
+    if chosen is None:
+        chosen = (
+            next((v for v in variants if v.market_prices and v.stock > 0), None)
+            or next((v for v in variants if v.market_prices), None)
+            or next(iter(variants), None)
+        )
+    options = []
+    for variant in variants:
+        label = ", ".join(
+            f"{value.attribute.name}: {value.name}" for value in variant.value_list
+        )
+        options.append(
+            VariantOption(
+                variant=variant,
+                label=label or variant.sku,
+                price=(
+                    display_price(
+                        price=variant.market_prices[0], market=market, tax_rate=tax_rate
+                    )
+                    if variant.market_prices
+                    else None
+                ),
+                stock_state=_stock_state(variant.stock),
+                selected=variant is chosen,
+            )
+        )
+    return options
+
+
+def _add_business_days(start: date, days: int) -> date:
+    current = start
+    added = 0
+    while added < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+def delivery_window(
+    *, market: Market, now: datetime | None = None
+) -> tuple[date, date]:
+    """First and last expected delivery day: business days from today in the market."""
+    today = (now or timezone.now()).astimezone(ZoneInfo(market.timezone)).date()
+    return (
+        _add_business_days(today, market.delivery_days_min),
+        _add_business_days(today, market.delivery_days_max),
+    )

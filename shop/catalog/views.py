@@ -1,0 +1,182 @@
+"""Catalog pages: category listings with their filters, and product pages."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from shop.catalog.selectors import (
+    FacetGroup,
+    ProductSort,
+    category_ancestors,
+    category_by_slug,
+    category_children,
+    delivery_window,
+    facet_groups,
+    market_tax_rate,
+    product_cards,
+    product_detail_for_market,
+    product_list_for_market,
+    product_variant_options,
+)
+from shop.reviews.views import product_review_context
+from shop.storefront.page_cache import storefront_cached
+
+PAGE_SIZE = 24
+# Query parameters the listing itself uses; an attribute with such a slug is renamed.
+LISTING_PARAMS = frozenset(
+    {"page", "sort", "price_min", "price_max", "in_stock", "q", "variant"}
+)
+
+
+# --- Forms -----------------------------------------------------------------------
+
+
+def facet_param(attribute_slug: str) -> str:
+    """The query parameter of an attribute's facet: its slug, unless that is taken."""
+    if attribute_slug in LISTING_PARAMS:
+        return f"attr-{attribute_slug}"
+    return attribute_slug
+
+
+class ListingForm(forms.Form):
+    """The filters and sort order of a category listing, read from the query string."""
+
+    price_min = forms.DecimalField(
+        label=_("Minimum price"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Enter the minimum price as a number, e.g. 10 or 10.50.")
+        },
+    )
+    price_max = forms.DecimalField(
+        label=_("Maximum price"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Enter the maximum price as a number, e.g. 10 or 10.50.")
+        },
+    )
+    in_stock = forms.BooleanField(label=_("In stock only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=ProductSort.choices, required=False
+    )
+
+    def __init__(self, *args, facets: list[FacetGroup], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.facets = facets
+        for group in facets:
+            self.fields[facet_param(group.attribute.slug)] = forms.MultipleChoiceField(
+                label=group.attribute.name,
+                required=False,
+                choices=[(value.slug, value.name) for value in group.values],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "invalid_choice": _(
+                        "%(value)s is not one of the values you can filter by."
+                    )
+                },
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "price_max",
+                _("The maximum price must not be below the minimum price."),
+            )
+        return data
+
+    def facet_fields(self) -> list[forms.BoundField]:
+        return [self[facet_param(group.attribute.slug)] for group in self.facets]
+
+    def listing_filters(self) -> dict:
+        """The valid part of the input as selector arguments; bad parts left out."""
+        data = getattr(self, "cleaned_data", {})
+        value_groups = []
+        for group in self.facets:
+            chosen = set(data.get(facet_param(group.attribute.slug)) or ())
+            ids = [value.pk for value in group.values if value.slug in chosen]
+            if ids:
+                value_groups.append(ids)
+        return {
+            "price_min": data.get("price_min"),
+            "price_max": data.get("price_max"),
+            "in_stock": bool(data.get("in_stock")),
+            "value_groups": value_groups,
+            "sort": data.get("sort") or ProductSort.NEWEST,
+        }
+
+
+@require_safe
+@storefront_cached
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    market = request.market
+    found = category_by_slug(slug=slug)
+    if found is None:
+        raise Http404
+    form = ListingForm(request.GET, facets=facet_groups(category=found, market=market))
+    form.is_valid()
+    products = product_list_for_market(
+        market=market, category=found, **form.listing_filters()
+    )
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = product_cards(
+        products=page.object_list,
+        market=market,
+        tax_rate=market_tax_rate(market=market),
+    )
+    return render(
+        request,
+        "shop/category.html",
+        {
+            "category": found,
+            "breadcrumbs": category_ancestors(category=found),
+            "subcategories": category_children(category=found),
+            "form": form,
+            "page_obj": page,
+            "cards": cards,
+        },
+    )
+
+
+@require_safe
+@storefront_cached
+def product(request: HttpRequest, slug: str) -> HttpResponse:
+    market = request.market
+    found = product_detail_for_market(slug=slug, market=market)
+    if found is None:
+        raise Http404
+    options = product_variant_options(
+        product=found,
+        market=market,
+        tax_rate=market_tax_rate(market=market),
+        sku=request.GET.get("variant"),
+    )
+    selected = next((option for option in options if option.selected), None)
+    delivery_first, delivery_last = delivery_window(market=market)
+    return render(
+        request,
+        "shop/product.html",
+        {
+            "product": found,
+            "breadcrumbs": category_ancestors(category=found.category),
+            "options": options,
+            "selected": selected,
+            "specifications": found.specification_list,
+            "images": found.image_list,
+            "delivery_first": delivery_first,
+            "delivery_last": delivery_last,
+            **product_review_context(request=request, product=found),
+        },
+    )

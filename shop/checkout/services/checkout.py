@@ -1,0 +1,443 @@
+"""Checkout rules: addresses that fit the country, shipping options, and the summary
+that names every charge before the order button.
+
+Tax: in markets whose prices include tax (EU VAT) prices are entered gross at the
+rate of the market's default country; an order to another country of the market is
+re-based onto that country's rate, and the VAT it includes is shown. Elsewhere (US)
+prices are net and sales tax for the destination state is added as its own line.
+Shipping is taxed like the goods where VAT applies; US sales tax is on the goods only.
+"""
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from shop.checkout.services.cart import cart_line_unit_amount, cart_lines, variant_label
+from shop.models import (
+    Cart,
+    CartLine,
+    DutiesMode,
+    Market,
+    ShippingMethod,
+    ShippingRate,
+    ShippingZone,
+    TaxRate,
+)
+from shop.pricing.services import CENT, gross_for_destination, money_round, tax_rate_for
+from shop.storefront.formatting import babel_locale, tax_label
+
+# Postal code formats by country: (pattern, example shown to the shopper).
+POSTAL_CODE_FORMATS: dict[str, tuple[str, str]] = {
+    "US": (r"\d{5}(-\d{4})?", "12345 / 12345-6789"),
+    "DE": (r"\d{5}", "12345"),
+    "FR": (r"\d{5}", "12345"),
+    "ES": (r"\d{5}", "12345"),
+    "ID": (r"\d{5}", "12345"),
+    "AT": (r"\d{4}", "1234"),
+    "BE": (r"\d{4}", "1234"),
+    "LU": (r"\d{4}", "1234"),
+    "BR": (r"\d{5}-\d{3}", "12345-678"),
+}
+# Countries whose addresses name a state, and whose sales tax depends on it.
+REGION_COUNTRIES = frozenset({"US"})
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas",
+    "CA": "California", "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware",
+    "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii",
+    "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island",
+    "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
+    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}  # fmt: skip
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in a language (the active one by default): DE -> Deutschland."""
+    locale = Locale.parse(babel_locale(language or get_language() or "en", code))
+    return locale.territories.get(code, code)
+
+
+def postal_code_normalize(*, country: str, postal_code: str) -> str | None:
+    """The postal code in the country's format, or None when it does not fit."""
+    code = re.sub(r"\s+", "", postal_code.strip()).upper()
+    if country == "BR" and re.fullmatch(r"\d{8}", code):
+        code = f"{code[:5]}-{code[5:]}"
+    if country == "US" and re.fullmatch(r"\d{9}", code):
+        code = f"{code[:5]}-{code[5:]}"
+    pattern = POSTAL_CODE_FORMATS.get(country, (r"[A-Z0-9 -]{2,10}", ""))[0]
+    return code if re.fullmatch(pattern, code) else None
+
+
+def region_choices(*, country: str) -> list[tuple[str, str]]:
+    """The states a country's addresses choose from: the rate table's and the rest."""
+    if country not in REGION_COUNTRIES:
+        return []
+    codes = set(
+        TaxRate.objects.filter(country=country)
+        .exclude(region="")
+        .values_list("region", flat=True)
+    )
+    names = dict(US_STATES) if country == "US" else {}
+    codes |= set(names)
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    email: str
+    full_name: str
+    line1: str
+    postal_code: str
+    city: str
+    country: str
+    line2: str = ""
+    region: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ShippingAddress":
+        names = cls.__dataclass_fields__
+        return cls(**{key: str(value) for key, value in data.items() if key in names})
+
+
+# --- Shipping ----------------------------------------------------------------------
+
+
+def _add_business_days(start: date, days: int) -> date:
+    current, added = start, 0
+    while added < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    """A shipping method as offered to one address, priced in the market."""
+
+    method: ShippingMethod
+    name: str
+    carrier: str
+    amount: Decimal
+    is_free: bool
+    days_min: int
+    days_max: int
+    first_day: date
+    last_day: date
+
+
+def shipping_options(
+    *,
+    market: Market,
+    country: str,
+    subtotal: Decimal,
+    now: datetime | None = None,
+) -> list[ShippingOption]:
+    """Active methods of the zones that cover `country`, priced in `market`."""
+    zones = [z for z in ShippingZone.objects.all() if country in (z.countries or [])]
+    if not zones:
+        return []
+    methods = (
+        ShippingMethod.objects.filter(zone__in=zones, is_active=True)
+        .select_related("zone")
+        .prefetch_related(
+            Prefetch(
+                "rates",
+                queryset=ShippingRate.objects.filter(market=market),
+                to_attr="market_rates",
+            )
+        )
+        .order_by("position", "id")
+    )
+    today = (now or timezone.now()).astimezone(ZoneInfo(market.timezone)).date()
+    options = []
+    for method in methods:
+        if not method.market_rates:
+            continue
+        rate = method.market_rates[0]
+        is_free = rate.free_above is not None and subtotal >= rate.free_above
+        options.append(
+            ShippingOption(
+                method=method,
+                name=method.name,
+                carrier=method.carrier,
+                amount=Decimal("0.00") if is_free else rate.amount,
+                is_free=is_free,
+                days_min=method.delivery_days_min,
+                days_max=method.delivery_days_max,
+                first_day=_add_business_days(today, method.delivery_days_min),
+                last_day=_add_business_days(today, method.delivery_days_max),
+            )
+        )
+    return options
+
+
+# --- The summary -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """A cart line as it will be ordered: amounts for the destination."""
+
+    cart_line: CartLine
+    product_name: str
+    variant_name: str
+    sku: str
+    quantity: int
+    unit_amount: Decimal
+    line_amount: Decimal
+    tax_rate: Decimal
+    tax_amount: Decimal
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One line of the summary that adds to the total."""
+
+    kind: str
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class CheckoutSummary:
+    """Everything the shopper pays, line by line, before the order button."""
+
+    market: Market
+    currency: str
+    address: ShippingAddress
+    shipping_option: ShippingOption
+    lines: list[SummaryLine]
+    subtotal: Decimal
+    shipping: Decimal
+    shipping_tax_rate: Decimal
+    shipping_tax: Decimal
+    tax: Decimal
+    tax_rate: Decimal
+    tax_included: bool
+    tax_label: str
+    duties: Decimal
+    duties_mode: str
+    duty_rate: Decimal
+    total: Decimal
+    charges: list[Charge]
+    # True when a price, stock level or availability differs from the cart's notes.
+    stale: bool
+
+    @property
+    def charges_sum(self) -> Decimal:
+        return sum((charge.amount for charge in self.charges), Decimal("0"))
+
+    @property
+    def duties_on_delivery(self) -> bool:
+        return self.duties_mode == DutiesMode.DAP
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+class CheckoutError(Exception):
+    """The checkout cannot go on; the messages are for the shopper."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}"
+
+
+def _allocate(total: Decimal, exact: list[Decimal]) -> list[Decimal]:
+    """Round each share to cents so that the shares add up to `total` exactly."""
+    rounded = [money_round(value) for value in exact]
+    difference = total - sum(rounded, Decimal("0"))
+    if not exact or difference == 0:
+        return rounded
+    step = CENT if difference > 0 else -CENT
+    # The shares that lost most to rounding take the remaining cents.
+    order = sorted(
+        range(len(exact)),
+        key=lambda i: (exact[i] - rounded[i]) * (1 if step > 0 else -1),
+        reverse=True,
+    )
+    index = 0
+    while difference != 0:
+        rounded[order[index % len(order)]] += step
+        difference -= step
+        index += 1
+    return rounded
+
+
+def _rate(country: str, region: str = "") -> Decimal | None:
+    found = tax_rate_for(country=country, region=region)
+    return found.rate if found is not None else None
+
+
+def checkout_summary(
+    *,
+    cart: Cart,
+    address: ShippingAddress,
+    shipping_method_id: int | None,
+    lines: list[CartLine] | None = None,
+    now: datetime | None = None,
+) -> CheckoutSummary:
+    """Every charge of an order of this cart to this address, in the cart's market.
+
+    Raises CheckoutError when the cart is empty, the country is not one the market
+    ships to, or the shipping method does not serve it.
+    """
+    market = cart.market
+    lines = cart_lines(cart=cart) if lines is None else lines
+    if not lines:
+        raise CheckoutError(_("Your cart is empty."))
+    if address.country not in market.countries:
+        raise CheckoutError(
+            _("This shop does not deliver to %(country)s from your market.")
+            % {"country": address.country}
+        )
+    gross = market.prices_include_tax
+    origin_rate = _rate(market.default_country) or Decimal("0")
+    if gross:
+        rate = _rate(address.country)
+        rate = origin_rate if rate is None else rate
+    else:
+        rate = _rate(address.country, address.region) or Decimal("0")
+
+    def for_destination(amount: Decimal) -> Decimal:
+        if gross and rate != origin_rate:
+            return gross_for_destination(
+                gross=amount, origin_rate=origin_rate, destination_rate=rate
+            )
+        return amount
+
+    stale = False
+    priced = []
+    for line in lines:
+        variant = line.variant
+        amount = cart_line_unit_amount(variant=variant, market=market, at=now)
+        if (
+            amount is None
+            or not variant.product.is_active
+            or line.quantity > variant.stock
+            or amount != line.unit_amount
+        ):
+            stale = True
+        unit = for_destination(amount if amount is not None else line.unit_amount)
+        priced.append((line, unit, unit * line.quantity))
+    subtotal = sum((amount for _line, _unit, amount in priced), Decimal("0"))
+
+    options = shipping_options(
+        market=market, country=address.country, subtotal=subtotal, now=now
+    )
+    option = next((o for o in options if o.method.pk == shipping_method_id), None)
+    if option is None:
+        raise CheckoutError(_("Choose a shipping method for your address."))
+    shipping = for_destination(option.amount)
+
+    if gross:
+        share = rate / (1 + rate)
+        tax = money_round((subtotal + shipping) * share)
+        exact = [amount * share for _line, _unit, amount in priced] + [shipping * share]
+        *line_taxes, shipping_tax = _allocate(tax, exact)
+        shipping_tax_rate = rate
+    else:
+        tax = money_round(subtotal * rate)
+        line_taxes = _allocate(tax, [amount * rate for _line, _unit, amount in priced])
+        shipping_tax, shipping_tax_rate = Decimal("0.00"), Decimal("0")
+
+    duties = Decimal("0.00")
+    if (
+        market.duties_mode == DutiesMode.DDP
+        and market.duty_rate > 0
+        and subtotal > market.duty_free_threshold
+    ):
+        duties = money_round(subtotal * market.duty_rate)
+
+    summary_lines = [
+        SummaryLine(
+            cart_line=line,
+            product_name=line.variant.product.name,
+            variant_name=variant_label(line.variant),
+            sku=line.variant.sku,
+            quantity=line.quantity,
+            unit_amount=unit,
+            line_amount=amount,
+            tax_rate=rate,
+            tax_amount=line_tax,
+        )
+        for (line, unit, amount), line_tax in zip(priced, line_taxes, strict=True)
+    ]
+    count = sum(line.quantity for line in lines)
+    charges = [
+        Charge(
+            "items",
+            ngettext("%(count)d item", "%(count)d items", count) % {"count": count},
+            subtotal,
+        ),
+        Charge(
+            "shipping",
+            _("Shipping: %(method)s") % {"method": option.name},
+            shipping,
+        ),
+    ]
+    if not gross:
+        if address.region:
+            label = _("Sales tax %(where)s (%(rate)s%%)") % {
+                "where": f"{address.country}-{address.region}",
+                "rate": _percent(rate),
+            }
+        else:
+            label = _("Sales tax (%(rate)s%%)") % {"rate": _percent(rate)}
+        charges.append(Charge("tax", label, tax))
+    if market.duties_mode == DutiesMode.DDP:
+        charges.append(
+            Charge(
+                "duties",
+                _("Import duties, paid by us on your behalf (%(rate)s%%)")
+                % {"rate": _percent(market.duty_rate)}
+                if duties
+                else _("Import duties (none below the duty-free threshold)"),
+                duties,
+            )
+        )
+    total = sum((charge.amount for charge in charges), Decimal("0"))
+    return CheckoutSummary(
+        market=market,
+        currency=market.currency,
+        address=address,
+        shipping_option=option,
+        lines=summary_lines,
+        subtotal=subtotal,
+        shipping=shipping,
+        shipping_tax_rate=shipping_tax_rate,
+        shipping_tax=shipping_tax,
+        tax=tax,
+        tax_rate=rate,
+        tax_included=gross,
+        tax_label=tax_label(market, rate) if gross else _("plus sales tax"),
+        duties=duties,
+        duties_mode=market.duties_mode,
+        duty_rate=market.duty_rate,
+        total=total,
+        charges=charges,
+        stale=stale,
+    )

@@ -1,0 +1,58 @@
+import pytest
+from django.test import RequestFactory
+
+from shop.markets.services import MARKET_COOKIE, market_resolve
+from shop.models import Market
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(**headers):
+    request = RequestFactory().get("/", **headers)
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    return request
+
+
+def test_market_resolves_from_explicit_choice_before_accept_language():
+    request = _request(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    request.COOKIES[MARKET_COOKIE] = "BR"
+    assert market_resolve(request=request).code == "BR"
+
+
+def test_market_resolves_from_account_before_accept_language(django_user_model):
+    user = django_user_model.objects.create_user(
+        email="ana@example.com", preferred_market=Market.objects.get(code="ID")
+    )
+    request = _request(HTTP_ACCEPT_LANGUAGE="fr-FR")
+    request.user = user
+    assert market_resolve(request=request).code == "ID"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("de-AT,de;q=0.9,en;q=0.5", "DE"),
+        ("fr-BE", "FR"),
+        ("pt-BR,pt;q=0.8", "BR"),
+        ("es", "ES"),
+        ("id-ID", "ID"),
+        ("en-US,en;q=0.9", "US"),
+        ("en;q=0.2,de;q=0.9", "DE"),
+    ],
+)
+def test_market_resolves_from_accept_language(header, expected):
+    assert (
+        market_resolve(request=_request(HTTP_ACCEPT_LANGUAGE=header)).code == expected
+    )
+
+
+def test_market_falls_back_to_default_market_for_unknown_language():
+    assert market_resolve(request=_request(HTTP_ACCEPT_LANGUAGE="ja-JP")).code == "US"
+
+
+def test_unknown_market_cookie_is_ignored():
+    request = _request(HTTP_ACCEPT_LANGUAGE="es-ES")
+    request.COOKIES[MARKET_COOKIE] = "XX"
+    assert market_resolve(request=request).code == "ES"

@@ -1,0 +1,113 @@
+"""Prices per market with their history, and the tax rate table."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shop.catalog.models import Variant
+from shop.markets.models import Market, country_code_validator
+
+
+class TaxRate(models.Model):
+    """A tax rate for a destination country, or a region (US state) within it."""
+
+    country = models.CharField(
+        _("country"), max_length=2, validators=[country_code_validator]
+    )
+    region = models.CharField(_("region"), max_length=8, blank=True)
+    name = models.CharField(_("tax name"), max_length=40)
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=6,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("A fraction: 0.19 for 19 %."),
+    )
+
+    class Meta:
+        ordering = ["country", "region"]
+        verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "region"], name="shop_taxrate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.country}-{self.region}" if self.region else self.country
+        return f"{where}: {self.rate * 100:.2f} %"
+
+
+class VariantPrice(models.Model):
+    """The current price of a variant in a market, with what the Omnibus rule needs.
+
+    `amount` is what the shopper pays; `regular_amount`, when above it, marks a
+    discount. `prior_lowest_amount` is the lowest price in effect during the 30 days
+    before the current price took effect; it is computed when the price is set.
+    """
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="prices"
+    )
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="prices")
+    amount = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    regular_amount = models.DecimalField(
+        _("regular price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Set above the price to show a discount."),
+    )
+    prior_lowest_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, editable=False
+    )
+    effective_from = models.DateTimeField(editable=False)
+
+    class Meta:
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant", "market"], name="shop_price_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(regular_amount__isnull=True)
+                | Q(regular_amount__gt=models.F("amount")),
+                name="shop_price_regular_above_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} @ {self.market.code}: {self.amount}"
+
+    @property
+    def is_discounted(self) -> bool:
+        return self.regular_amount is not None and self.regular_amount > self.amount
+
+
+class PriceHistory(models.Model):
+    """Every price a variant has had in a market, from when it took effect."""
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="price_history"
+    )
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    effective_from = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("price history entry")
+        verbose_name_plural = _("price history")
+        indexes = [models.Index(fields=["variant", "market", "-effective_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.variant} @ {self.market_id}: {self.amount}"

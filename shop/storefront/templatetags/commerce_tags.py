@@ -1,0 +1,34 @@
+"""Template filters for orders and invoices: amounts in the order's own currency."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from shop.checkout.services.checkout import country_name as _country_name
+from shop.models import Order
+from shop.storefront.formatting import money
+
+register = template.Library()
+
+
+@register.filter
+def order_money(amount: Decimal | None, order: Order) -> str:
+    """`{{ amount|order_money:order }}`: in the order's currency and page language."""
+    if amount is None:
+        return ""
+    return money(amount, order.currency, get_language(), order.market.default_country)
+
+
+@register.filter
+def percent(rate: Decimal | None) -> str:
+    """`{{ 0.0725|percent }}` -> `7.25`: a tax rate as a percentage, no trailing 0s."""
+    if rate is None:
+        return ""
+    return f"{(Decimal(rate) * 100).normalize():f}"
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """`{{ "AT"|country_name }}` -> `Austria` / `Österreich`, in the page's language."""
+    return _country_name(code) if code else ""

@@ -1,0 +1,121 @@
+"""Template tags for the storefront: money, dates, prices, images and hreflang links."""
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_skeleton
+from django import template
+from django.conf import settings
+from django.db.models.fields.files import ImageFieldFile
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from shop.models import Market, ProductImage, Specification
+from shop.pricing.services import DisplayPrice
+from shop.storefront.formatting import (
+    babel_locale,
+    money,
+    specification_value,
+    tax_label,
+)
+
+register = template.Library()
+
+
+def _country(market: Market | None) -> str:
+    return market.default_country if market is not None else ""
+
+
+@register.filter(name="money")
+def money_filter(amount: Decimal | None, market: Market | None) -> str:
+    """`{{ amount|money:market }}`: the amount in the market's currency and locale."""
+    if amount is None or market is None:
+        return ""
+    return money(amount, market.currency, get_language(), _country(market))
+
+
+@register.filter
+def locale_date(value: date | None, market: Market | None = None) -> str:
+    """`{{ day|locale_date:market }}`: e.g. `Wed, May 14` / `Mi., 14. Mai`."""
+    if value is None:
+        return ""
+    locale = babel_locale(get_language(), _country(market))
+    return format_skeleton("MMMEd", value, locale=locale)
+
+
+@register.inclusion_tag("shop/includes/price.html", takes_context=True)
+def price_block(
+    context: template.Context,
+    price: DisplayPrice | None,
+    is_from: bool = False,
+) -> dict:
+    """A price with tax label, struck-through regular price and prior lowest price."""
+    market = context.get("market")
+    if price is None or market is None:
+        return {"available": False}
+    language = get_language()
+    country = _country(market)
+
+    def fmt(amount: Decimal | None) -> str:
+        if amount is None:
+            return ""
+        return money(amount, price.currency, language, country)
+
+    return {
+        "available": True,
+        "is_from": is_from,
+        "amount": fmt(price.amount),
+        "is_discounted": price.is_discounted,
+        "regular": fmt(price.regular_amount) if price.is_discounted else "",
+        "discount_percent": price.discount_percent,
+        "prior": fmt(price.prior_lowest_amount),
+        "tax_label": tax_label(market, price.tax_rate),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def specification(context: template.Context, spec: Specification) -> str:
+    """A specification's value in the market's units and the page's language."""
+    market = context.get("market")
+    if market is None:
+        return spec.text_value
+    return specification_value(spec, market, get_language())
+
+
+def _image_url(image: ProductImage | None, *names: str) -> str:
+    if image is None:
+        return ""
+    for name in (*names, "image"):
+        field: ImageFieldFile = getattr(image, name)
+        if field:
+            return field.url
+    return ""
+
+
+@register.filter
+def thumbnail_url(image: ProductImage | None) -> str:
+    """The small thumbnail of a product image, else the image itself."""
+    return _image_url(image, "thumbnail")
+
+
+@register.filter
+def large_image_url(image: ProductImage | None) -> str:
+    """The large thumbnail of a product image, else the small one, else the image."""
+    return _image_url(image, "thumbnail_large", "thumbnail")
+
+
+@register.inclusion_tag("shop/includes/hreflang.html", takes_context=True)
+def hreflang_links(context: template.Context) -> dict:
+    """Absolute alternates of the current page in every shopper language."""
+    request = context.get("request")
+    if request is None:
+        return {"alternates": []}
+    url = request.build_absolute_uri()
+    alternates = [
+        {"hreflang": code, "href": translate_url(url, code)}
+        for code in settings.SHOPPER_LANGUAGES
+    ]
+    alternates.append(
+        {"hreflang": "x-default", "href": translate_url(url, settings.LANGUAGE_CODE)}
+    )
+    return {"alternates": alternates}
