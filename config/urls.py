@@ -13,7 +13,7 @@ urlpatterns = [
     path("market/", shop_views.market_switch, name="market_switch"),
     path("language/", shop_views.language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
-    path("live/", include("live.urls_media")),
+    path("live/", include("live.streaming.urls")),
     path(
         "webhooks/carriers/<slug:carrier>/",
         shipment_views.carrier_webhook,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from config.asgi import application
+from live import realtime
 from live.models import (
     BannedWord,
     ChatDelivery,
@@ -20,7 +21,6 @@ from live.models import (
     Show,
     ShowBan,
 )
-from live.services import realtime
 from live.services.comments import comment_delete
 from live.tests.factories import make_host, make_show, make_user
 

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from config.asgi import application
+from live import selectors
 from live.models import FlashDeal, Show
 from live.services import deals as deal_services
 from live.services.deals import (
@@ -715,7 +716,7 @@ def test_the_offer_fragment_carries_the_deal_end_and_the_server_clock(client):
     html = response.content.decode()
     ends_at = re.search(r'data-deal-ends-at="([^"]+)"', html).group(1)
     server_now = re.search(r'data-server-now="([^"]+)"', html).group(1)
-    assert ends_at == deal_services.iso_utc(deal.ends_at)
+    assert ends_at == selectors.iso_utc(deal.ends_at)
     assert ends_at.endswith("Z") and server_now.endswith("Z")
     assert abs(datetime.fromisoformat(server_now) - timezone.now()) < timedelta(
         seconds=5
@@ -983,7 +984,7 @@ async def test_viewers_get_the_deal_over_the_socket_with_the_server_clock():
     await socket.disconnect()
 
     assert (event["state"], event["product_id"]) == ("started", jacket.pk)
-    assert event["ends_at"] == deal_services.iso_utc(deal.ends_at)
+    assert event["ends_at"] == selectors.iso_utc(deal.ends_at)
     server_now = datetime.fromisoformat(event["server_now"])
     assert deal.starts_at - timedelta(milliseconds=1) <= server_now <= received_at
 
@@ -1025,7 +1026,7 @@ def test_the_offer_reads_in_six_queries_whatever_the_number_of_variants(
     germany = _market("DE")
 
     with django_assert_num_queries(6):
-        offer = deal_services.pinned_offer(show=show, market=germany, language="en")
+        offer = selectors.pinned_offer(show=show, market=germany, language="en")
 
     assert [variant.price for variant in offer.variants] == [
         "95,20\xa0€",
