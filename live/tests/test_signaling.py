@@ -294,7 +294,7 @@ async def test_a_negotiation_that_hangs_times_out(peers, settings, monkeypatch):
     show = await _db(_live_show)()
 
     async def stuck(self, description):
-        await asyncio.sleep(5)
+        await asyncio.Event().wait()  # never set: only the timeout ends it
 
     monkeypatch.setattr(RTCPeerConnection, "setRemoteDescription", stuck)
     _pc, _tracks, offer = await viewer_offer(peers)
