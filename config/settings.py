@@ -297,7 +297,7 @@ REVIEW_BURST_WINDOW_MINUTES = int(os.environ.get("REVIEW_BURST_WINDOW_MINUTES", 
 LIVE_TICK_SECONDS = float(os.environ.get("LIVE_TICK_SECONDS", "0.1"))
 
 # --- Live video ------------------------------------------------------------------
-# Each daphne process relays the shows published to it (live.services.streaming).
+# Each daphne process relays the shows published to it (live.streaming.sessions).
 LIVE_MAX_VIEWERS_PER_PROCESS = int(
     os.environ.get("LIVE_MAX_VIEWERS_PER_PROCESS", "150")
 )

@@ -21,7 +21,7 @@ urlpatterns = [
     path("language/", storefront_views.language_switch, name="language_switch"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
-    path("live/", include("live.urls_media")),
+    path("live/", include("live.streaming.urls")),
     path(
         "webhooks/carriers/<slug:carrier>/",
         shipment_views.carrier_webhook,

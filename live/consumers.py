@@ -19,7 +19,7 @@ and gets the ``sync`` frame again (recent comments and pins from the database).
 Rule refusals that a fair viewer can run into (slow mode, rate limit, banned word, a
 link, a ban, not signed in) answer with an ``error`` frame and keep the socket open.
 The consumer only parses, checks who may do what, and calls one service or selector;
-how frames reach every viewer is explained in ``live.services.realtime``.
+how frames reach every viewer is explained in ``live.realtime``.
 """
 
 import json
@@ -39,10 +39,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from live import selectors
+from live import realtime, selectors
 from live.models import Comment, Reaction, ReportReason
 from live.services import comments as comment_services
-from live.services import realtime
 from live.services.errors import LiveRuleError
 
 logger = logging.getLogger(__name__)

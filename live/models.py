@@ -33,7 +33,7 @@ REACTION_EMOJI = {"heart": "❤️", "fire": "🔥", "clap": "👏", "wow": "�
 
 
 class ChatDelivery(models.TextChoices):
-    """How comments reach the viewers; see live.services.realtime for the why."""
+    """How comments reach the viewers; see live.realtime for the why."""
 
     BATCHED = "batched", _("Batched into short ticks")
     DIRECT = "direct", _("One broadcast per comment")

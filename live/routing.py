@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from live import consumers, signaling
+from live import consumers
+from live.streaming import signaling
 
 websocket_urlpatterns = [
     path("ws/live/<int:show_id>/", consumers.ShowConsumer.as_asgi()),

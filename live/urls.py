@@ -1,6 +1,7 @@
 from django.urls import path
 
-from live import views, views_media
+from live import views
+from live.streaming import views as streaming_views
 
 app_name = "live"
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("<int:pk>/studio/deal/end/", views.studio_deal_end, name="deal_end"),
     path(
         "<int:pk>/studio/stream-key/",
-        views_media.stream_key_new,
+        streaming_views.stream_key_new,
         name="stream_key",
     ),
 ]

@@ -24,7 +24,6 @@ from live.services.deals import (
     DealError,
     flash_deal_end,
     flash_deal_start,
-    pinned_offer,
 )
 from live.services.errors import ShowError
 from live.services.shows import (
@@ -114,7 +113,9 @@ def show_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 moment=show.scheduled_start, market=market, language=language
             ),
             "reminded": reminded,
-            "offer": pinned_offer(show=show, market=market, language=language),
+            "offer": selectors.pinned_offer(
+                show=show, market=market, language=language
+            ),
             "socket_url": _socket_url(request, show),
             "report_reasons": ReportReason.choices,
             "reactions": [
@@ -200,7 +201,9 @@ def studio(request: HttpRequest, pk: int) -> HttpResponse:
             "show": show,
             "products": cards,
             "pinned_id": selectors.pinned_product_id(show=show),
-            "offer": pinned_offer(show=show, market=market, language=_language()),
+            "offer": selectors.pinned_offer(
+                show=show, market=market, language=_language()
+            ),
             "deal_form": FlashDealStartForm(),
             "comments": selectors.comments_recent(show=show),
             "socket_url": _socket_url(request, show, host=True),
@@ -267,7 +270,7 @@ def studio_unpin(request: HttpRequest, pk: int) -> HttpResponse:
 def show_offer(request: HttpRequest, pk: int) -> HttpResponse:
     """The pinned product's buy box (deal, countdown, add to cart) as a fragment."""
     show = get_object_or_404(Show, pk=pk)
-    offer = pinned_offer(
+    offer = selectors.pinned_offer(
         show=show, market=getattr(request, "market", None), language=_language()
     )
     response = render(request, "live/_deal.html", {"show": show, "offer": offer})

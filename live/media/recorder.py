@@ -33,7 +33,8 @@ from pathlib import Path
 import av
 from aiortc.mediastreams import MediaStreamError
 
-from live.media.relay import CLOCK_RATES, EncodedFrame, RelayTrack, ShowRelay
+from live.media.relay import CLOCK_RATES, ShowRelay
+from live.media.tracks import EncodedFrame, RelayTrack
 
 __all__ = ["Recording", "ShowRecorder", "recording_extension", "vp8_dimensions"]
 

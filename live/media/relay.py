@@ -3,7 +3,8 @@
 aiortc's MediaRelay shares decoded frames and encodes them again once per viewer;
 VP8 at 720p costs about a third of a core per viewer that way. ``ShowRelay`` forwards
 instead: the host's RTP is assembled into encoded frames (no decoder), and each
-viewer's sender packetizes the same frames again (no encoder). What a decoder and an
+viewer's sender packetizes the same frames again (aiortc's sender packs the
+``av.Packet`` a track yields; it encodes only decoded frames). What a decoder and an
 encoder would otherwise take care of is done here:
 
 * Viewers start at a keyframe. A viewer joining shortly after a keyframe starts at
@@ -27,24 +28,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
+import av
 from aiortc import MediaStreamTrack, RTCPeerConnection
-from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from live.media import aiortc_compat
 from live.media.bitstream import is_keyframe
+from live.media.tracks import EncodedFrame, PacketTrack, RelayTrack
 
 __all__ = [
-    "EncodedFrame",
     "KeyframeRequester",
-    "RelayTrack",
     "ShowRelay",
     "StreamStats",
-    "TrackStats",
     "ViewerHandle",
     "is_keyframe",
 ]
@@ -54,18 +53,6 @@ logger = logging.getLogger(__name__)
 VIDEO_CODECS = {"video/vp8": "video/VP8", "video/h264": "video/H264"}
 AUDIO_CODEC = "audio/opus"
 CLOCK_RATES = {"audio": 48000, "video": 90000}
-# Whatever the timestamps say, a queue never holds more frames than this.
-MAX_QUEUED_FRAMES = 256
-
-
-@dataclass(frozen=True, slots=True)
-class EncodedFrame:
-    """One encoded frame as the host sent it, shared by every viewer."""
-
-    data: bytes
-    timestamp: int  # on the relay's continuous timeline, in the codec's clock
-    keyframe: bool
-    received_at: float  # time.monotonic() when its last packet was in
 
 
 @dataclass(slots=True)
@@ -76,16 +63,6 @@ class StreamStats:
     picture_losses: int = 0
     keyframe_requests_sent: int = 0
     viewers: int = 0
-
-
-@dataclass(slots=True)
-class TrackStats:
-    frames_out: int = 0
-    skipped: int = 0  # not queued: waiting for a keyframe
-    dropped: int = 0  # thrown out of an overflowing queue
-    resyncs: int = 0  # times the queue overflowed
-    peak_queued: int = 0
-    first_timestamp: int | None = None
 
 
 class _Timeline:
@@ -157,106 +134,6 @@ class KeyframeRequester:
         self._timer = loop.call_later(self.min_interval, self._attempt)
 
 
-class RelayTrack(MediaStreamTrack):
-    """One viewer's (or one consumer's) bounded queue of the host's encoded frames.
-
-    ``recv()`` yields ``EncodedFrame``s; it is the track of a viewer's sender, whose
-    packer packetizes them.
-    """
-
-    def __init__(self, stream: _Stream, *, kind: str, bound: int) -> None:
-        super().__init__()
-        self.kind = kind
-        self.stats = TrackStats()
-        self._stream = stream
-        self._bound = bound
-        self._queue: deque[EncodedFrame] = deque()
-        self._need_keyframe = True
-        self._last_timestamp: int | None = None
-        self._wakeup = asyncio.Event()
-
-    @property
-    def queued(self) -> int:
-        return len(self._queue)
-
-    async def recv(self) -> EncodedFrame:
-        while not self._queue:
-            if self.readyState != "live":
-                raise MediaStreamError
-            if self._need_keyframe:
-                self._stream.resume(self)
-                if self._queue:
-                    break
-            self._wakeup.clear()
-            await self._wakeup.wait()
-        if self.readyState != "live":
-            raise MediaStreamError
-        frame = self._queue.popleft()
-        self.stats.frames_out += 1
-        if self.stats.first_timestamp is None:
-            self.stats.first_timestamp = frame.timestamp
-        self._last_timestamp = frame.timestamp
-        return frame
-
-    def stop(self) -> None:
-        super().stop()
-        self._stream.unsubscribe(self)
-        self._queue.clear()
-        self._wakeup.set()
-
-    def _spans_within_bound(self, first: EncodedFrame, last: EncodedFrame) -> bool:
-        return last.timestamp - first.timestamp < self._bound
-
-    def _hold(self) -> None:
-        """Keep what is queued, then wait for a keyframe."""
-        self._need_keyframe = True
-
-    def _join(self, frames: list[EncodedFrame]) -> bool:
-        """Start at a cached keyframe newer than anything this track has had."""
-        newest_seen = self._last_timestamp
-        if newest_seen is not None and frames[0].timestamp <= newest_seen:
-            return False
-        if self._queue or len(frames) > MAX_QUEUED_FRAMES:
-            return False
-        if not self._spans_within_bound(frames[0], frames[-1]):
-            return False
-        self._queue.extend(frames)
-        self._need_keyframe = False
-        self.stats.peak_queued = max(self.stats.peak_queued, len(self._queue))
-        self._wakeup.set()
-        return True
-
-    def _offer(self, frame: EncodedFrame) -> None:
-        if self._need_keyframe:
-            if not frame.keyframe:
-                self.stats.skipped += 1
-                return
-            self._need_keyframe = False
-        queue = self._queue
-        if queue and (
-            len(queue) >= MAX_QUEUED_FRAMES
-            or not self._spans_within_bound(queue[0], frame)
-        ):
-            self._overflow(frame)
-            return
-        queue.append(frame)
-        self.stats.peak_queued = max(self.stats.peak_queued, len(queue))
-        self._wakeup.set()
-
-    def _overflow(self, frame: EncodedFrame) -> None:
-        """The viewer fell behind: drop its queue and resume at a keyframe."""
-        self.stats.resyncs += 1
-        self.stats.dropped += len(self._queue)
-        self._queue.clear()
-        if frame.keyframe:
-            self._queue.append(frame)
-            self._wakeup.set()
-        else:
-            self.stats.skipped += 1
-            # The keyframe is asked for when the viewer is ready to take it (recv).
-            self._need_keyframe = True
-
-
 class _Stream:
     """One kind of media (video or audio) from the current host to every track."""
 
@@ -272,6 +149,7 @@ class _Stream:
         self.kind = kind
         self.mime_type = mime_type
         self.clock_rate = CLOCK_RATES[kind]
+        self.time_base = Fraction(1, self.clock_rate)
         self.join_window = join_window
         self.bound = round(queue_seconds * self.clock_rate)
         self.stats = StreamStats()
@@ -292,8 +170,9 @@ class _Stream:
             self._picture_broken()
         self._source = tap
 
-    def subscribe(self) -> RelayTrack:
-        track = RelayTrack(self, kind=self.kind, bound=self.bound)
+    def subscribe(self, *, packets: bool = False) -> RelayTrack:
+        kind_of_track = PacketTrack if packets else RelayTrack
+        track = kind_of_track(self, kind=self.kind, bound=self.bound)
         self.tracks[track] = None
         self.stats.viewers = len(self.tracks)
         return track
@@ -328,11 +207,16 @@ class _Stream:
             return
         now = time.monotonic()
         keyframe = is_keyframe(self.mime_type, data)
+        mapped = self._timeline.map(tap, timestamp, now=now)
+        packet = av.Packet(data)
+        packet.pts = mapped
+        packet.time_base = self.time_base
         frame = EncodedFrame(
             data=data,
-            timestamp=self._timeline.map(tap, timestamp, now=now),
+            timestamp=mapped,
             keyframe=keyframe,
             received_at=now,
+            packet=packet,
         )
         self.stats.frames_in += 1
         self.stats.bytes_in += len(data)
@@ -467,9 +351,8 @@ class ShowRelay:
         tracks = {}
         for kind, transceiver in chosen.items():
             stream = self._streams[kind]
-            track = stream.subscribe()
+            track = stream.subscribe(packets=True)
             sender = transceiver.sender
-            aiortc_compat.sender_install_packer(sender, mime_type=stream.mime_type)
             if kind == "video":
                 aiortc_compat.on_keyframe_request(sender, stream.request_keyframe)
             sender.replaceTrack(track)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from live import realtime
 from live.models import (
     COMMENT_MAX_LENGTH,
     BannedWord,
@@ -24,9 +25,8 @@ from live.models import (
     ShowBan,
     ShowStatus,
 )
-from live.services import realtime
+from live.selectors import comment_payload
 from live.services.errors import CommentRejected, ModerationError
-from live.services.payloads import comment_payload
 from shop.models import User
 
 RATE_LIMIT_COMMENTS = 5

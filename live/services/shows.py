@@ -12,8 +12,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from live.models import PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
-from live.services import realtime
+from live import realtime
+from live.models import (
+    PinEvent,
+    Show,
+    ShowProduct,
+    ShowReminder,
+    ShowStatus,
+)
 from live.services.errors import ShowError
 from shop.markets.services import shopper_language
 from shop.models import Product, User
@@ -89,7 +95,7 @@ def show_end(*, show: Show, host: User) -> Show:
 
     def stream_end() -> None:
         # The relay, its connections and the recording live in the event loop.
-        from live.services.streaming import stream_end_soon
+        from live.streaming.sessions import stream_end_soon
 
         stream_end_soon(show_id=show_id)
 

@@ -6,7 +6,8 @@ import time
 import pytest
 from aiortc.rtp import RtpPacket
 
-from live.media.aiortc_compat import _MarkerJitterBuffer
+from live.media import relay
+from live.media.aiortc_compat import MarkerJitterBuffer
 from live.media.bitstream import is_keyframe
 from live.media.relay import _Stream
 
@@ -35,6 +36,30 @@ class _Host:
         pass
 
 
+class _Clock:
+    """The relay's monotonic clock, moved on by hand instead of by sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> _Clock:
+    fake = _Clock()
+    monkeypatch.setattr(relay, "time", fake)
+    return fake
+
+
+async def _until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.005)
+
+
 def _video_stream(**options) -> _Stream:
     settings = {"queue_seconds": 1.0, "join_window": 0.5, "keyframe_interval": 0.5}
     settings.update(options)
@@ -42,7 +67,7 @@ def _video_stream(**options) -> _Stream:
 
 
 def test_frame_without_its_marker_ends_where_the_timestamp_changes():
-    buffer = _MarkerJitterBuffer(capacity=64, is_video=True)
+    buffer = MarkerJitterBuffer(capacity=64, is_video=True)
 
     assert buffer.add(_packet(1, 3000, b"ab")) == (False, None)
     broken, frame = buffer.add(_packet(2, 6000, b"cd"))
@@ -52,7 +77,7 @@ def test_frame_without_its_marker_ends_where_the_timestamp_changes():
 
 
 def test_retransmission_hands_over_every_frame_it_completes():
-    buffer = _MarkerJitterBuffer(capacity=64, is_video=True)
+    buffer = MarkerJitterBuffer(capacity=64, is_video=True)
     buffer.add(_packet(10, 3000, b"k", marker=1))
     # Packet 11 is lost; the frames at 9000 and 12000 arrive complete behind it.
     for sequence_number, timestamp, data, marker in (
@@ -74,7 +99,7 @@ def test_retransmission_hands_over_every_frame_it_completes():
 
 
 def test_packet_missing_too_long_is_given_up_at_the_next_frame_start():
-    buffer = _MarkerJitterBuffer(capacity=64, is_video=True, max_delay=9000)
+    buffer = MarkerJitterBuffer(capacity=64, is_video=True, max_delay=9000)
     buffer.add(_packet(1, 3000, b"k", marker=1))
     assert buffer.add(_packet(3, 6000, b"lost-half", marker=1)) == (False, None)
     assert buffer.add(_packet(4, 9000, b"e", marker=1)) == (False, None)
@@ -87,7 +112,7 @@ def test_packet_missing_too_long_is_given_up_at_the_next_frame_start():
 
 
 def test_audio_packets_are_handed_over_at_once_and_late_ones_dropped():
-    buffer = _MarkerJitterBuffer(capacity=16)
+    buffer = MarkerJitterBuffer(capacity=16)
 
     handed_over = [
         buffer.add(_packet(sequence_number, sequence_number * 960, b"x"))[1]
@@ -125,17 +150,19 @@ async def test_viewer_joining_soon_after_a_keyframe_starts_there_without_a_reque
     stream.close()
 
 
-async def test_viewer_joining_long_after_the_keyframe_waits_for_a_requested_one():
+async def test_viewer_joining_long_after_the_keyframe_waits_for_a_requested_one(
+    clock,
+):
     stream = _video_stream(join_window=0.05)
     host = _Host()
     stream.source_set(host)
     stream.frame_in(host, None, VP8_KEYFRAME, 0)
-    await asyncio.sleep(0.1)
+    clock.now += 0.1
     stream.frame_in(host, None, VP8_DELTA, 3000)
 
     track = stream.subscribe()
     receiving = asyncio.ensure_future(track.recv())
-    await asyncio.sleep(0.01)
+    await _until(lambda: host.requests == 1)
     stream.frame_in(host, None, VP8_DELTA, 6000)
     stream.frame_in(host, None, VP8_KEYFRAME, 9000)
     frame = await asyncio.wait_for(receiving, 1)
@@ -146,7 +173,9 @@ async def test_viewer_joining_long_after_the_keyframe_waits_for_a_requested_one(
     stream.close()
 
 
-async def test_reconnected_host_continues_the_timeline_from_its_first_keyframe():
+async def test_reconnected_host_continues_the_timeline_from_its_first_keyframe(
+    clock,
+):
     stream = _video_stream()
     first_host, second_host = _Host(), _Host()
     stream.source_set(first_host)
@@ -156,11 +185,11 @@ async def test_reconnected_host_continues_the_timeline_from_its_first_keyframe()
 
     stream.source_set(second_host)
     stream.frame_in(first_host, None, VP8_DELTA, 53000)  # the old session, late
-    started = time.monotonic()
-    await asyncio.sleep(0.2)
+    started = clock.now
+    clock.now += 0.2
     stream.frame_in(second_host, None, VP8_DELTA, 0)
     stream.frame_in(second_host, None, VP8_KEYFRAME, 3000)
-    elapsed = round((time.monotonic() - started) * 90000)
+    elapsed = round((clock.now - started) * 90000)
     frame = await asyncio.wait_for(track.recv(), 1)
 
     assert frame.keyframe is True

@@ -12,9 +12,10 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from django.utils import timezone
 
+from live import streaming
 from live.models import PinEvent, Show, ShowStatus
 from live.services import shows as show_services
-from live.services import streaming
+from live.streaming import sessions as streaming_sessions
 from live.tests.factories import make_featured_product, make_show
 from live.tests.webrtc import Peers, answer_apply, host_offer, wait_for
 
@@ -53,7 +54,7 @@ async def _publish_until_recorded(show, peers, frames: int, **options) -> None:
     host, _senders, offer = await host_offer(peers, **options)
     session = await streaming.stream_publish(show=show, offer_sdp=offer, takeover=True)
     await answer_apply(host, session.answer_sdp)
-    recorder = streaming._registry.streams[show.pk].recorder
+    recorder = streaming_sessions._registry.streams[show.pk].recorder
     await wait_for(lambda: recorder.frames["video"] >= frames, timeout=20)
 
 

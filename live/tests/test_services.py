@@ -19,7 +19,7 @@ from live.models import (
     ShowReminder,
     ShowStatus,
 )
-from live.services import realtime
+from live.realtime import stores as realtime_stores
 from live.services.comments import (
     banned_word_delete,
     banned_word_save,
@@ -63,7 +63,7 @@ def eager_celery(settings):
 
 def _buffered(show: Show) -> list[dict]:
     """What waits in the show's Redis buffer for the next tick."""
-    client = realtime._sync_client()
+    client = realtime_stores._sync_client()
     return [
         json.loads(raw) for raw in client.lrange(f"live:show:{show.pk}:buffer", 0, -1)
     ]

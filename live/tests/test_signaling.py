@@ -12,10 +12,11 @@ from django.conf import settings
 from django.test import Client
 
 from config.asgi import application
+from live import streaming
 from live.media import aiortc_compat
 from live.models import ShowStatus
 from live.services import shows as show_services
-from live.services import streaming
+from live.streaming import sessions as streaming_sessions
 from live.tests.factories import make_host, make_show, make_user
 from live.tests.webrtc import Peers, answer_apply, host_offer, viewer_offer, wait_for
 
@@ -242,7 +243,7 @@ async def test_closing_the_watch_socket_closes_its_peer_connection(peers):
     socket, viewer, tracks = await _watch(show, peers)
     await wait_for(lambda: "video" in tracks)
     await asyncio.wait_for(tracks["video"].recv(), TIMEOUT)
-    stream = streaming._registry.streams[show.pk]
+    stream = streaming_sessions._registry.streams[show.pk]
     server_pc: RTCPeerConnection = next(iter(stream.viewers.values())).pc
 
     await socket.disconnect()
@@ -293,7 +294,7 @@ async def test_a_negotiation_that_hangs_times_out(peers, settings, monkeypatch):
     show = await _db(_live_show)()
 
     async def stuck(self, description):
-        await asyncio.sleep(5)
+        await asyncio.Event().wait()  # never set: only the timeout ends it
 
     monkeypatch.setattr(RTCPeerConnection, "setRemoteDescription", stuck)
     _pc, _tracks, offer = await viewer_offer(peers)
@@ -301,7 +302,7 @@ async def test_a_negotiation_that_hangs_times_out(peers, settings, monkeypatch):
     await socket.send_json_to({"type": "offer", "sdp": offer})
 
     assert await _refusal(socket) == ("timeout", 4408)
-    assert streaming._registry.viewer_slots == 0
+    assert streaming_sessions._registry.viewer_slots == 0
 
 
 async def test_a_viewer_that_never_connects_is_dropped(peers, settings):

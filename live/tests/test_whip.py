@@ -9,9 +9,9 @@ from channels.db import database_sync_to_async
 from django.db import connections
 from django.test import AsyncClient, Client
 
+from live import streaming
 from live.models import Show
 from live.services import shows as show_services
-from live.services import streaming
 from live.services.stream_keys import stream_key_matches, stream_key_rotate
 from live.tests.factories import make_host, make_show
 from live.tests.webrtc import Peers, answer_apply, host_offer, viewer_offer, wait_for

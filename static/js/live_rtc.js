@@ -2,7 +2,7 @@
 // (one offer, one answer; reconnects with backoff), the ICE servers named by the
 // page, and waiting for ICE gathering, since the server takes no trickled candidates.
 
-// Close codes after which trying again cannot help (see live/signaling.py).
+// Close codes after which trying again cannot help (see live/streaming/signaling.py).
 const FINAL = new Set([4400, 4403, 4404, 4409, 4410, 4413, 4415]);
 const GATHER_TIMEOUT_MS = 2500;
 

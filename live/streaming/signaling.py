@@ -29,7 +29,7 @@ Refusals send ``{"type": "error", "code": …, "message": …}`` and close with:
 * 4503 this server has as many viewers as it takes (try again later).
 
 Origins are checked by the ASGI stack (``AllowedHostsOriginValidator``). The media
-itself is handled by ``live.services.streaming``; these consumers parse, check who
+itself is handled by ``live.streaming.sessions``; these consumers parse, check who
 may do what, and call it.
 """
 
@@ -48,10 +48,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from live import selectors
+from live import selectors, streaming
 from live.models import Show, ShowStatus
-from live.services import streaming
-from live.services.streaming import PeerSession, StreamError
+from live.streaming import PeerSession, StreamError
 
 FRAME_OVERHEAD_BYTES = 1024
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from live import whip
+from live.streaming import whip
 
 app_name = "live_media"
 

@@ -1,4 +1,4 @@
-"""Reads that the live pages and sockets share, with their joins done up front."""
+"""Shows as the pages present them: listings, featured products, the replay timeline."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,13 +9,11 @@ from babel.dates import format_datetime
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from live.models import Comment, PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
-from live.services.payloads import comment_payload
+from live.models import PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
 from shop.models import Market, Product, ProductImage, User, Variant, VariantPrice
 from shop.pricing.services import display_price, tax_rate_for
 from shop.storefront.formatting import babel_locale, money, tax_label
 
-RECENT_COMMENTS = 50
 UPCOMING_LIMIT = 24
 REPLAYS_LIMIT = 24
 
@@ -218,15 +216,6 @@ def pinned_product_id(*, show: Show) -> int | None:
     )
 
 
-def comments_recent(*, show: Show, limit: int = RECENT_COMMENTS) -> list[Comment]:
-    """The latest visible comments of a show, oldest first."""
-    latest = list(
-        Comment.objects.filter(show=show, is_deleted=False).order_by("-id")[:limit]
-    )
-    latest.reverse()
-    return latest
-
-
 @dataclass(frozen=True)
 class PinMark:
     """A product pin on the replay's timeline, `offset` seconds into the show."""
@@ -262,19 +251,3 @@ def pin_timeline(*, show: Show) -> list[PinMark]:
             )
         )
     return marks
-
-
-def show_sync_state(*, show: Show) -> dict[str, Any]:
-    """What a (re)connecting socket needs: recent comments and what is pinned."""
-    pinned_comment = Comment.objects.filter(
-        pk=Show.objects.filter(pk=show.pk).values("pinned_comment")[:1],
-        is_deleted=False,
-    ).first()
-    status = Show.objects.filter(pk=show.pk).values_list("status", flat=True).first()
-    return {
-        "type": "sync",
-        "status": status,
-        "comments": [comment_payload(c) for c in comments_recent(show=show)],
-        "pinned_comment": comment_payload(pinned_comment) if pinned_comment else None,
-        "pinned_product_id": pinned_product_id(show=show),
-    }

@@ -24,8 +24,6 @@ import contextvars
 import logging
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
 
 from aiortc import (
     MediaStreamTrack,
@@ -35,26 +33,32 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.exceptions import InvalidAccessError, InvalidStateError, OperationError
-from aiortc.sdp import SessionDescription
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from live.media import ShowRelay, ViewerHandle
-from live.media.recorder import Recording, ShowRecorder, recording_extension
+from live.media.recorder import Recording, ShowRecorder
 from live.models import Show, ShowStatus
-from live.services.errors import LiveRuleError
+from live.streaming.offers import (
+    Role,
+    StreamError,
+    codecs_check,
+    offer_check,
+    preferred_video_codec,
+    video_codec_choose,
+)
+from live.streaming.recording import (
+    recorder_start,
+    recorder_stop,
+    show_recording_attach,
+)
 
 logger = logging.getLogger(__name__)
 
-Role = Literal["publish", "watch"]
-
 MAX_VIEWERS_PER_PROCESS = 150
-MAX_SDP_BYTES = 32 * 1024
 NEGOTIATION_TIMEOUT_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 20.0
-PREFERRED_VIDEO_CODECS = ("video/VP8", "video/H264")
-RECORDINGS_DIR = "recordings"
 # What aiortc raises for an offer it cannot apply; its parser also asserts and
 # indexes on what the client sent, so anything else is logged and refused too.
 _NEGOTIATION_ERRORS = (
@@ -70,22 +74,11 @@ _NEGOTIATION_ERRORS = (
 )
 
 
-class StreamError(LiveRuleError):
-    """A publish or watch request the stream refuses; ``code`` says why."""
-
-    code = "stream"
-
-
 def max_viewers() -> int:
     """Viewers one process serves at most, over every show."""
     return int(
         getattr(settings, "LIVE_MAX_VIEWERS_PER_PROCESS", MAX_VIEWERS_PER_PROCESS)
     )
-
-
-def max_sdp_bytes() -> int:
-    """The largest SDP offer accepted."""
-    return int(getattr(settings, "LIVE_MAX_SDP_BYTES", MAX_SDP_BYTES))
 
 
 def _negotiation_timeout() -> float:
@@ -100,10 +93,6 @@ def _connect_timeout() -> float:
     return float(
         getattr(settings, "LIVE_CONNECT_TIMEOUT_SECONDS", CONNECT_TIMEOUT_SECONDS)
     )
-
-
-def _recording_enabled() -> bool:
-    return bool(getattr(settings, "LIVE_RECORDING", True))
 
 
 def ice_servers() -> list[str]:
@@ -176,80 +165,6 @@ class _Registry:
 _registry = _Registry()
 
 
-# --- offers -------------------------------------------------------------------------
-
-
-def _video_codecs_offered(description: SessionDescription) -> set[str]:
-    return {
-        codec.mimeType.lower()
-        for media in description.media
-        if media.kind == "video"
-        for codec in media.rtp.codecs
-    }
-
-
-def offer_check(*, sdp: object, role: Role) -> SessionDescription:
-    """Parse an SDP offer and check its size and that it sends or receives media."""
-    if not isinstance(sdp, str) or not sdp.strip():
-        raise StreamError(_("The offer has no SDP."), code="bad_sdp")
-    if len(sdp.encode("utf-8")) > max_sdp_bytes():
-        raise StreamError(_("The SDP offer is too large."), code="too_large")
-    if not sdp.lstrip().startswith("v=0"):
-        raise StreamError(_("The offer is not SDP."), code="bad_sdp")
-    try:
-        description = SessionDescription.parse(sdp)
-    except Exception:  # aiortc's parser asserts and indexes on untrusted input
-        raise StreamError(_("The SDP offer cannot be read."), code="bad_sdp") from None
-    wanted = ("sendonly", "sendrecv") if role == "publish" else ("recvonly", "sendrecv")
-    media = [
-        m
-        for m in description.media
-        if m.kind in ("audio", "video") and (m.direction or "sendrecv") in wanted
-    ]
-    if not media:
-        message = (
-            _("The offer sends no audio or video.")
-            if role == "publish"
-            else _("The offer asks to receive no audio or video.")
-        )
-        raise StreamError(message, code="bad_sdp")
-    return description
-
-
-def _video_codec_choose(description: SessionDescription) -> str:
-    offered = _video_codecs_offered(description)
-    if not offered:
-        return _preferred_video_codec()
-    for codec in (_preferred_video_codec(), *PREFERRED_VIDEO_CODECS):
-        if codec.lower() in offered:
-            return codec
-    raise StreamError(
-        _("Publish VP8 or H264 video: the offer has neither."), code="codec"
-    )
-
-
-def _codecs_check(
-    description: SessionDescription, *, role: Role, video_mime: str
-) -> None:
-    """Each media line the relay will use must offer the relay's codec."""
-    wanted = ("sendonly", "sendrecv") if role == "publish" else ("recvonly", "sendrecv")
-    needed = {"audio": "audio/opus", "video": video_mime.lower()}
-    for media in description.media:
-        if media.kind not in needed or (media.direction or "sendrecv") not in wanted:
-            continue
-        offered = {codec.mimeType.lower() for codec in media.rtp.codecs}
-        if needed[media.kind] not in offered:
-            raise StreamError(
-                _("The offer's %(kind)s must include %(codec)s.")
-                % {"kind": media.kind, "codec": needed[media.kind]},
-                code="codec",
-            )
-
-
-def _preferred_video_codec() -> str:
-    return getattr(settings, "LIVE_VIDEO_CODEC", PREFERRED_VIDEO_CODECS[0])
-
-
 def _reason(error: Exception) -> str:
     logger.info("live: offer refused", exc_info=error)
     return str(error) or type(error).__name__
@@ -258,9 +173,6 @@ def _reason(error: Exception) -> str:
 def _live_check(show: Show) -> None:
     if show.status != ShowStatus.LIVE:
         raise StreamError(_("This show is not live."), code="not_live")
-
-
-# --- sessions -----------------------------------------------------------------------
 
 
 def _session_new(*, show_id: int, role: Role, pc: RTCPeerConnection) -> PeerSession:
@@ -338,43 +250,11 @@ async def _stream_replace(stream: ShowStream, video_mime: str) -> ShowStream:
         await _session_close(viewer, "restart")
     if stream.publisher is not None:
         await _session_close(stream.publisher, "replaced")
-    await _recorder_stop(stream)
+    await recorder_stop(stream)
     await stream.relay.close()
     replacement = _stream_new(stream.show_id, video_mime)
     replacement.recorders = stream.recorders
     return replacement
-
-
-def _recording_path(show_id: int, video_mime: str) -> Path:
-    directory = Path(settings.MEDIA_ROOT) / RECORDINGS_DIR
-    extension = recording_extension(video_mime)
-    path = directory / f"{show_id}.{extension}"
-    counter = 2
-    while path.exists():
-        path = directory / f"{show_id}-{counter}.{extension}"
-        counter += 1
-    return path
-
-
-def _recorder_start(stream: ShowStream, kinds: tuple[str, ...]) -> None:
-    if stream.recorder is not None or not _recording_enabled():
-        return
-    path = _recording_path(stream.show_id, stream.video_mime)
-    # Reserve the name, so a second recorder of this show picks the next one.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
-    recorder = ShowRecorder(
-        stream.relay, path=path, kinds=kinds, video_mime=stream.video_mime
-    )
-    recorder.start()
-    stream.recorder = recorder
-    stream.recorders.append(recorder)
-
-
-async def _recorder_stop(stream: ShowStream) -> None:
-    if stream.recorder is not None:
-        await stream.recorder.stop()
-        stream.recorder = None
 
 
 async def stream_publish(
@@ -384,8 +264,8 @@ async def stream_publish(
     _registry.bind()
     _live_check(show)
     description = offer_check(sdp=offer_sdp, role="publish")
-    video_mime = _video_codec_choose(description)
-    _codecs_check(description, role="publish", video_mime=video_mime)
+    video_mime = video_codec_choose(description)
+    codecs_check(description, role="publish", video_mime=video_mime)
     stream = _registry.streams.get(show.pk) or _stream_new(show.pk, video_mime)
     async with stream.lock:
         stream = _registry.streams.get(show.pk) or _stream_new(show.pk, video_mime)
@@ -423,7 +303,7 @@ async def stream_publish(
         _registry.sessions[session.id] = session
         if previous is not None:
             await _session_close(previous, "replaced")
-        _recorder_start(stream, session.kinds)
+        recorder_start(stream, session.kinds)
         _connect_deadline_set(session)
     return session
 
@@ -439,9 +319,9 @@ async def stream_watch(*, show: Show, offer_sdp: object) -> PeerSession:
             code="full",
         )
     stream = _registry.streams.get(show.pk) or _stream_new(
-        show.pk, _preferred_video_codec()
+        show.pk, preferred_video_codec()
     )
-    _codecs_check(description, role="watch", video_mime=stream.video_mime)
+    codecs_check(description, role="watch", video_mime=stream.video_mime)
     pc = _peer_connection()
     _registry.viewer_slots += 1  # given back when the session closes
     session = _session_new(show_id=show.pk, role="watch", pc=pc)
@@ -515,7 +395,7 @@ async def stream_end(*, show_id: int) -> Recording | None:
             sessions.append(stream.publisher)
         for session in sessions:
             await _session_close(session, "ended")
-        await _recorder_stop(stream)
+        await recorder_stop(stream)
         await stream.relay.close()
     recordings = []
     for recorder in stream.recorders:
@@ -529,14 +409,6 @@ async def stream_end(*, show_id: int) -> Recording | None:
     kept = max(recordings, key=lambda recording: recording.frames.get("video", 0))
     await database_sync_to_async(show_recording_attach)(show_id=show_id, recording=kept)
     return kept
-
-
-def show_recording_attach(*, show_id: int, recording: Recording) -> None:
-    """Point the show at its recording and note when the recording starts."""
-    name = recording.path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
-    Show.objects.filter(pk=show_id).update(
-        recording=name, recording_started_at=recording.started_at
-    )
 
 
 def stream_end_soon(*, show_id: int) -> None:

@@ -8,7 +8,7 @@ ends. ICE is not trickled (offers and answers carry every candidate), so ``PATCH
 on a session answers 405.
 
 These are async views: under daphne they run on the event loop that holds the
-show's relay (``live.services.streaming``), like the signaling sockets. Refusals have
+show's relay (``live.streaming.sessions``), like the signaling sockets. Refusals have
 a plain-text body saying why: 401 no or wrong stream key, 403 the show is not live,
 404 no such show or session, 409 someone is already publishing, 413 the offer is too
 large, 415 the body is not ``application/sdp``, 400 the SDP cannot be used, 422 it
@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from live import streaming
 from live.models import Show, ShowStatus
-from live.services import streaming
 from live.services.stream_keys import stream_key_matches
-from live.services.streaming import StreamError
+from live.streaming import StreamError
 
 SDP_TYPE = "application/sdp"
 

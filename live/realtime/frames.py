@@ -1,0 +1,26 @@
+"""Where a show's frames travel and how they are written: group names, JSON text."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+
+TICK_SECONDS = 0.1
+FRAME_MESSAGE_TYPE = "live.frame"
+
+
+def tick_seconds() -> float:
+    """The batching interval; a setting so tests and benchmarks can change it."""
+    return float(getattr(settings, "LIVE_TICK_SECONDS", TICK_SECONDS))
+
+
+def group_name(show_id: int) -> str:
+    return f"live.show.{show_id}"
+
+
+def host_group_name(show_id: int) -> str:
+    return f"live.show.{show_id}.host"
+
+
+def frame_encode(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
