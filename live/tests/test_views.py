@@ -67,11 +67,14 @@ def test_listing_runs_the_same_queries_for_few_and_many_shows(
     client.get("/en/live/")  # warm the per-process market cache
     with django_assert_max_num_queries(5) as few:
         client.get("/en/live/")
+    few_queries = len(few)  # the log it reads is reset by the next request
     for n in range(12):
         make_show(title=f"More {n}")
         _ended(title=f"Old {n}")
+    # Warm again: making the shows may outlast the market cache's 30 seconds.
+    client.get("/en/live/")
 
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(few_queries):
         assert client.get("/en/live/").status_code == 200
 
 
@@ -221,10 +224,13 @@ def test_show_page_runs_the_same_queries_for_few_and_many_products(
     client.get(f"/en/live/{show.pk}/")
     with django_assert_max_num_queries(20) as few:
         client.get(f"/en/live/{show.pk}/")
+    few_queries = len(few)  # the log it reads is reset by the next request
     for _ in range(10):
         make_featured_product(show=show, prices={"US": "10"})
+    # Warm again: making the products may outlast the market cache's 30 seconds.
+    client.get(f"/en/live/{show.pk}/")
 
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(few_queries):
         client.get(f"/en/live/{show.pk}/")
 
 
