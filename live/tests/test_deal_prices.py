@@ -150,9 +150,11 @@ def test_german_viewers_see_the_prior_lowest_price_beside_the_deal(client):
     page = client.get(f"/en/live/{show.pk}/").content.decode()
 
     offer = offer_html(page)
-    assert "Flash deal: 20% off" in offer
+    # EU rule: the reduction is measured against the 30-day low (99,00), not the
+    # price just before the deal (119,00): 95,20 is 4 % below it, not 20 %.
+    assert "Flash deal: 4% off" in offer
     assert (
-        '<del class="live-offer__regular" data-offer-regular>119,00\xa0€</del>' in offer
+        '<del class="live-offer__regular" data-offer-regular>99,00\xa0€</del>' in offer
     )
     assert (
         '<strong class="live-offer__amount" data-offer-price>95,20\xa0€</strong>'
@@ -187,7 +189,9 @@ def test_the_german_cart_shows_the_prior_lowest_price_during_a_deal(client):
 
     page = client.get("/en/cart/").content.decode()
 
-    assert "<del>119,00\xa0€</del>" in page
+    # EU rule: struck against the 30-day low, not the price before the deal.
+    assert "<del>99,00\xa0€</del>" in page
+    assert "<del>119,00\xa0€</del>" not in page
     assert "Lowest price in the last 30 days: 99,00\xa0€" in page
 
 
