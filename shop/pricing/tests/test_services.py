@@ -72,7 +72,7 @@ def test_prior_lowest_price_is_not_shown_outside_omnibus_markets():
     price_set(
         variant=variant, market=us, amount=Decimal("40"), at=now - timedelta(days=3)
     )
-    price = price_set(
+    price_set(
         variant=variant,
         market=us,
         amount=Decimal("30"),
