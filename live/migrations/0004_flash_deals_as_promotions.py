@@ -1,11 +1,10 @@
-"""Flash deals become shop promotions: every deal's price, times and prior-lowest
-price move to a `shop.Promotion` (labelled with its show), and the deal keeps only
-the show that ran it. The one-deal-at-a-time rule moves with them (shop 0008)."""
+"""Flash deals become shop promotions, step one: every deal's price, times and
+prior-lowest price are copied to a `shop.Promotion` labelled with its show. Step two
+(0005, its own transaction: PostgreSQL refuses to alter a table with pending
+deferred checks) drops the copied columns from the deal."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-OLD_OVERLAP_CONSTRAINT = "live_flashdeal_no_overlap"
 
 
 def deals_to_promotions(apps, schema_editor):
@@ -42,24 +41,6 @@ def promotions_to_deals(apps, schema_editor):
         deal.save()
 
 
-def old_overlap_drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"ALTER TABLE live_flashdeal DROP CONSTRAINT IF EXISTS {OLD_OVERLAP_CONSTRAINT}"
-    )
-
-
-def old_overlap_add(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"ALTER TABLE live_flashdeal ADD CONSTRAINT {OLD_OVERLAP_CONSTRAINT} "
-        "EXCLUDE USING gist (variant_id WITH =, market_id WITH =, "
-        "tstzrange(starts_at, ends_at, '[)') WITH &&)"
-    )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("live", "0003_flash_deals"),
@@ -79,37 +60,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(deals_to_promotions, promotions_to_deals),
-        migrations.RunPython(old_overlap_drop, old_overlap_add, elidable=False),
-        migrations.RemoveIndex(model_name="flashdeal", name="live_flashdeal_lookup"),
-        migrations.RemoveConstraint(
-            model_name="flashdeal", name="live_flashdeal_amount_positive"
-        ),
-        migrations.RemoveConstraint(
-            model_name="flashdeal", name="live_flashdeal_ends_after_start"
-        ),
-        migrations.AlterField(
-            model_name="flashdeal",
-            name="promotion",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="flash_deal",
-                to="shop.promotion",
-                verbose_name="promotion",
-            ),
-        ),
-        migrations.RemoveField(model_name="flashdeal", name="variant"),
-        migrations.RemoveField(model_name="flashdeal", name="market"),
-        migrations.RemoveField(model_name="flashdeal", name="amount"),
-        migrations.RemoveField(model_name="flashdeal", name="prior_lowest_amount"),
-        migrations.RemoveField(model_name="flashdeal", name="starts_at"),
-        migrations.RemoveField(model_name="flashdeal", name="ends_at"),
-        migrations.RemoveField(model_name="flashdeal", name="created_by"),
-        migrations.AlterModelOptions(
-            name="flashdeal",
-            options={
-                "ordering": ["-created_at", "id"],
-                "verbose_name": "flash deal",
-                "verbose_name_plural": "flash deals",
-            },
-        ),
     ]
