@@ -347,18 +347,23 @@ class FlashDealAdmin(admin.ModelAdmin):
 
     list_display = (
         "show",
-        "variant",
-        "market",
-        "amount",
-        "prior_lowest_amount",
-        "starts_at",
-        "ends_at",
-        "created_by",
+        "promotion__variant",
+        "promotion__market",
+        "promotion__amount",
+        "promotion__prior_lowest_amount",
+        "promotion__starts_at",
+        "promotion__ends_at",
+        "promotion__created_by",
     )
-    list_filter = ("market", "show")
-    list_select_related = ("show", "variant", "market", "created_by")
-    search_fields = ("variant__sku", "show__title")
-    date_hierarchy = "starts_at"
+    list_filter = ("promotion__market", "show")
+    list_select_related = (
+        "show",
+        "promotion__variant",
+        "promotion__market",
+        "promotion__created_by",
+    )
+    search_fields = ("promotion__variant__sku", "show__title")
+    date_hierarchy = "promotion__starts_at"
     actions = ["end_deals"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -369,11 +374,11 @@ class FlashDealAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("End the selected deals now"))
     def end_deals(self, request: HttpRequest, queryset) -> None:
-        running = queryset.filter(ends_at__gt=timezone.now()).select_related(
-            "show", "variant__product"
+        running = queryset.filter(promotion__ends_at__gt=timezone.now()).select_related(
+            "show", "promotion__variant__product"
         )
         ended = 0
-        for show, product in {(d.show, d.variant.product) for d in running}:
+        for show, product in {(d.show, d.promotion.variant.product) for d in running}:
             try:
                 ended += flash_deal_end(show=show, product=product, by=request.user)
             except LiveRuleError as error:

@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import SHOPPER_LANGUAGE_CHOICES, Market, Product, Variant
+from shop.models import SHOPPER_LANGUAGE_CHOICES, Market, Product, Promotion
 
 COMMENT_MAX_LENGTH = 300
 
@@ -408,12 +408,11 @@ class ShowReminder(models.Model):
 
 
 class FlashDeal(models.Model):
-    """A time-limited price of one variant in one market, started during a show.
+    """A flash deal started during a show: the shop promotion it created.
 
-    A deal is in effect from `starts_at` (inclusive) to `ends_at` (exclusive), both
-    UTC; ending it early moves `ends_at` to that moment. On PostgreSQL an exclusion
-    constraint (migration 0003) refuses two deals of a variant in a market whose
-    times overlap.
+    The price, its times and the EU prior-price data live on the shop's
+    `Promotion`, which the whole shop reads through `price_effective`; this row
+    only says which show ran it.
     """
 
     show = models.ForeignKey(
@@ -422,56 +421,18 @@ class FlashDeal(models.Model):
         related_name="flash_deals",
         verbose_name=_("show"),
     )
-    variant = models.ForeignKey(
-        Variant,
+    promotion = models.OneToOneField(
+        Promotion,
         on_delete=models.CASCADE,
-        related_name="flash_deals",
-        verbose_name=_("variant"),
-    )
-    market = models.ForeignKey(
-        Market, on_delete=models.CASCADE, related_name="+", verbose_name=_("market")
-    )
-    amount = models.DecimalField(_("deal price"), max_digits=12, decimal_places=2)
-    prior_lowest_amount = models.DecimalField(
-        _("lowest price in the 30 days before"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
+        related_name="flash_deal",
+        verbose_name=_("promotion"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-starts_at", "id"]
+        ordering = ["-created_at", "id"]
         verbose_name = _("flash deal")
         verbose_name_plural = _("flash deals")
-        indexes = [
-            models.Index(
-                fields=["variant", "market", "ends_at"], name="live_flashdeal_lookup"
-            )
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0), name="live_flashdeal_amount_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
-                name="live_flashdeal_ends_after_start",
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.variant_id} @ {self.market_id}: {self.amount}"
-
-    def is_active_at(self, moment) -> bool:
-        return self.starts_at <= moment < self.ends_at
+        return f"{self.show_id}: {self.promotion}"

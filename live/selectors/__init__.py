@@ -8,10 +8,6 @@ from live.selectors.comments import comment_payload, comments_recent, show_sync_
 from live.selectors.deals import (
     Offer,
     OfferVariant,
-    flash_deal_active,
-    flash_deal_amount,
-    flash_deal_prior_lowest_amount,
-    flash_deals_prefetch,
     iso_utc,
     pinned_offer,
 )
@@ -37,10 +33,6 @@ __all__ = [
     "ShowListing",
     "comment_payload",
     "comments_recent",
-    "flash_deal_active",
-    "flash_deal_amount",
-    "flash_deal_prior_lowest_amount",
-    "flash_deals_prefetch",
     "iso_utc",
     "pin_timeline",
     "pinned_offer",

@@ -1,23 +1,21 @@
-"""Flash deals as the cart and the show pages read them.
+"""Flash deals as the show pages read them.
 
-The shop's cart asks ``flash_deal_amount`` what a variant costs while a deal runs (it
-reaches it through ``live.services.deals``, by name); the show page's buy box is
-``pinned_offer``. Times go to browsers as ``iso_utc``, with the server's clock beside
-them, so countdowns run on server time.
+The show page's buy box is ``pinned_offer``, priced by the shop's
+``price_effective`` like every other page. Times go to browsers as ``iso_utc``,
+with the server's clock beside them, so countdowns run on server time.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from live.models import FlashDeal, PinEvent, Show
-from shop.models import AttributeValue, Market, Product, Variant, VariantPrice
+from live.models import PinEvent, Show
+from shop.models import AttributeValue, Market, Product, Variant
+from shop.pricing.selectors import price_effective, prices_prefetch, remaining_text
 from shop.storefront.formatting import money
-
-PREFETCH_ATTR = "market_flash_deals"
 
 
 def iso_utc(moment: datetime) -> str:
@@ -25,60 +23,6 @@ def iso_utc(moment: datetime) -> str:
     return (
         moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     )
-
-
-def flash_deals_prefetch(*, market: Market, at: datetime | None = None) -> Prefetch:
-    """Prefetch for a Variant queryset: the market's deals not yet over at `at`."""
-    return Prefetch(
-        "flash_deals",
-        queryset=FlashDeal.objects.filter(
-            market=market, ends_at__gt=at or timezone.now()
-        ).order_by("starts_at", "id"),
-        to_attr=PREFETCH_ATTR,
-    )
-
-
-def flash_deal_active(
-    *, variant: Variant, market: Market, at: datetime
-) -> FlashDeal | None:
-    """The deal in effect for a variant in a market at `at`, if any.
-
-    Reads the variant's prefetched deals (`flash_deals_prefetch`) when present, else
-    runs one indexed query.
-    """
-    prefetched = getattr(variant, PREFETCH_ATTR, None)
-    if prefetched is not None:
-        return next(
-            (
-                deal
-                for deal in prefetched
-                if deal.market_id == market.pk and deal.starts_at <= at < deal.ends_at
-            ),
-            None,
-        )
-    return (
-        FlashDeal.objects.filter(
-            variant=variant, market=market, starts_at__lte=at, ends_at__gt=at
-        )
-        .order_by("starts_at")
-        .first()
-    )
-
-
-def flash_deal_amount(
-    *, variant: Variant, market: Market, at: datetime
-) -> Decimal | None:
-    """The deal price of a variant in a market at `at`; None without a deal."""
-    deal = flash_deal_active(variant=variant, market=market, at=at)
-    return deal.amount if deal is not None else None
-
-
-def flash_deal_prior_lowest_amount(
-    *, variant: Variant, market: Market, at: datetime
-) -> Decimal | None:
-    """The lowest price of the 30 days before the running deal began (EU rule)."""
-    deal = flash_deal_active(variant=variant, market=market, at=at)
-    return deal.prior_lowest_amount if deal is not None else None
 
 
 @dataclass(frozen=True)
@@ -137,14 +81,7 @@ class Offer:
     @property
     def remaining_text(self) -> str:
         """`4:59` (or `1:00:00`): the deal's time left, for pages without scripts."""
-        if self.deal_ends_at is None:
-            return ""
-        seconds = max(0, int((self.deal_ends_at - self.server_now).total_seconds()))
-        hours, rest = divmod(seconds, 3600)
-        minutes, seconds = divmod(rest, 60)
-        if hours:
-            return f"{hours}:{minutes:02d}:{seconds:02d}"
-        return f"{minutes}:{seconds:02d}"
+        return remaining_text(ends_at=self.deal_ends_at, now=self.server_now)
 
 
 def _label(variant: Variant) -> str:
@@ -170,21 +107,14 @@ def pinned_offer(
     )
     if pinned_id is None:
         return None
-    if market is not None:
-        prices = VariantPrice.objects.filter(market=market)
-        deals = FlashDeal.objects.filter(
-            market=market, starts_at__lte=at, ends_at__gt=at
-        )
-    else:
-        prices, deals = VariantPrice.objects.none(), FlashDeal.objects.none()
+    pricing = prices_prefetch(market=market, at=at) if market is not None else []
     product = (
         Product.objects.filter(pk=pinned_id, is_active=True)
         .prefetch_related(
             Prefetch(
                 "variants",
                 queryset=Variant.objects.order_by("pk").prefetch_related(
-                    Prefetch("prices", queryset=prices, to_attr="market_prices"),
-                    Prefetch("flash_deals", queryset=deals, to_attr=PREFETCH_ATTR),
+                    *pricing,
                     Prefetch(
                         "values",
                         queryset=AttributeValue.objects.select_related(
@@ -202,38 +132,26 @@ def pinned_offer(
         return None
     variants, ends = [], []
     country = market.default_country if market is not None else ""
-    for variant in product.variant_list:
-        if not variant.market_prices or market is None:
+
+    def fmt(amount: Decimal | None) -> str:
+        if amount is None or market is None:
+            return ""
+        return money(amount, market.currency, language, country)
+
+    for variant in product.variant_list if market is not None else []:
+        price = price_effective(variant=variant, market=market, at=at)
+        if price is None:
             continue
-        regular = variant.market_prices[0].amount
-        deal = flash_deal_active(variant=variant, market=market, at=at)
-        amount = min(deal.amount, regular) if deal is not None else regular
-        on_deal = amount < regular
-        prior = (
-            deal.prior_lowest_amount if on_deal and market.shows_prior_price else None
-        )
-        if on_deal:
-            ends.append(deal.ends_at)
+        if price.is_promotion:
+            ends.append(price.ends_at)
         variants.append(
             OfferVariant(
                 id=variant.pk,
                 label=_label(variant) or variant.sku,
-                price=money(amount, market.currency, language, country),
-                regular_price=(
-                    money(regular, market.currency, language, country)
-                    if on_deal
-                    else ""
-                ),
-                prior_lowest_price=(
-                    money(prior, market.currency, language, country)
-                    if prior is not None
-                    else ""
-                ),
-                percent_off=(
-                    int(((1 - amount / regular) * 100).to_integral_value(ROUND_HALF_UP))
-                    if on_deal
-                    else 0
-                ),
+                price=fmt(price.amount),
+                regular_price=fmt(price.reference_amount),
+                prior_lowest_price=fmt(price.prior_lowest_amount),
+                percent_off=price.percent_off,
                 in_stock=variant.stock > 0,
             )
         )

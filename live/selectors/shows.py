@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,8 +11,9 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from live.models import PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
-from shop.models import Market, Product, ProductImage, User, Variant, VariantPrice
-from shop.pricing.services import display_price, tax_rate_for
+from shop.models import Market, Product, ProductImage, User, Variant
+from shop.pricing.selectors import price_effective, prices_prefetch
+from shop.pricing.services import tax_rate_for
 from shop.storefront.formatting import babel_locale, money, tax_label
 
 UPCOMING_LIMIT = 24
@@ -139,11 +141,7 @@ def product_cards(
     """Cards for products, priced from their cheapest variant in the market."""
     if not product_ids:
         return []
-    prices = (
-        VariantPrice.objects.filter(market=market)
-        if market
-        else VariantPrice.objects.none()
-    )
+    pricing = prices_prefetch(market=market) if market is not None else []
     products = Product.objects.filter(
         pk__in=product_ids, is_active=True
     ).prefetch_related(
@@ -154,9 +152,7 @@ def product_cards(
         ),
         Prefetch(
             "variants",
-            queryset=Variant.objects.prefetch_related(
-                Prefetch("prices", queryset=prices, to_attr="market_prices")
-            ),
+            queryset=Variant.objects.prefetch_related(*pricing),
             to_attr="variant_list",
         ),
     )
@@ -174,23 +170,29 @@ def _card(product: Product, market: Market | None, language: str, rate) -> Produ
     image = product.image_list[0] if product.image_list else None
     picture = (image.thumbnail or image.image) if image is not None else None
     image_url = picture.url if picture else ""
-    candidates = [
-        price for variant in product.variant_list for price in variant.market_prices
-    ]
+    candidates = (
+        [
+            price
+            for variant in product.variant_list
+            if (price := price_effective(variant=variant, market=market, tax_rate=rate))
+            is not None
+        ]
+        if market is not None
+        else []
+    )
     price_text = regular_text = prior_text = label = ""
     if candidates and market is not None:
-        cheapest = min(candidates, key=lambda price: price.amount)
-        shown = display_price(price=cheapest, market=market, tax_rate=rate)
+        shown = min(candidates, key=lambda price: price.amount)
         country = market.default_country
-        price_text = money(shown.amount, shown.currency, language, country)
-        if shown.regular_amount is not None:
-            regular_text = money(
-                shown.regular_amount, shown.currency, language, country
-            )
-        if shown.prior_lowest_amount is not None:
-            prior_text = money(
-                shown.prior_lowest_amount, shown.currency, language, country
-            )
+
+        def fmt(amount: Decimal | None) -> str:
+            if amount is None:
+                return ""
+            return money(amount, shown.currency, language, country)
+
+        price_text = fmt(shown.amount)
+        regular_text = fmt(shown.reference_amount)
+        prior_text = fmt(shown.prior_lowest_amount)
         label = tax_label(market, shown.tax_rate)
     else:
         price_text = _("Not available in your market")

@@ -1,11 +1,12 @@
 """Flash deals: a time-limited price on the pinned product of a live show.
 
 The host starts a deal for some minutes; every variant of the product gets a deal
-price in each market it is sold in, computed from its current price. The shop's cart
-asks this module what a variant costs while a deal runs (`flash_deal_amount`, read in
-``live.selectors.deals``), and nothing else about deals: the price a line pays, at the
-checkout too, is the deal price until `ends_at` and the regular price after, so the
-checkout's "price changed" notice covers the end of a deal like any other price change.
+price in each market it is sold in, computed from its current price. A deal is a
+shop promotion (`shop.pricing.services.promotion_start`) that this module creates
+and ends, with a `FlashDeal` row saying which show ran it. The shop prices it like
+any promotion through `price_effective`, and knows nothing of shows: the price a
+line pays, at the checkout too, is the deal price until `ends_at` and the regular
+price after, so the checkout's "price changed" notice covers the end of a deal.
 
 Viewers' countdowns run on server time: the socket event and the offer fragment both
 carry the server's clock, and the page counts down against its offset to it.
@@ -17,37 +18,28 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from live import realtime
 from live.models import FlashDeal, PinEvent, Show, ShowStatus
-from live.selectors.deals import (  # the shop's cart asks for the deal price here
-    flash_deal_amount,
-    flash_deal_prior_lowest_amount,
-    flash_deals_prefetch,
-    iso_utc,
-)
+from live.selectors.deals import iso_utc
 from live.services.errors import ShowError
-from shop.models import Product, User, VariantPrice
-from shop.pricing.services import money_round, prior_lowest_amount
+from shop.models import Product, Promotion, User, VariantPrice
+from shop.pricing.services import (
+    PromotionError,
+    money_round,
+    promotion_start,
+    promotions_end,
+)
 
 DEAL_MINUTES_MIN = 1
 DEAL_MINUTES_MAX = 60
 PERCENT_OFF_MIN = 1
 PERCENT_OFF_MAX = 90
 
-__all__ = [
-    "DealError",
-    "flash_deal_amount",
-    "flash_deal_end",
-    "flash_deal_prior_lowest_amount",
-    "flash_deal_start",
-    "flash_deals_prefetch",
-]
+__all__ = ["DealError", "flash_deal_end", "flash_deal_start"]
 
 
 class DealError(ShowError):
@@ -112,7 +104,7 @@ def flash_deal_start(
     minutes: int,
     percent_off: int | Decimal | None = None,
     amounts: Mapping[tuple[int, int], Decimal] | None = None,
-) -> list[FlashDeal]:
+) -> list[Promotion]:
     """Start a deal on the pinned product: a percentage off every variant's price in
     every market, or fixed `amounts` keyed by (variant id, market id)."""
     _may_run_deals(show, by)
@@ -143,7 +135,7 @@ def flash_deal_start(
     # price change waits for the deal to be written.
     prices = list(prices.select_for_update(of=("self",)).order_by("pk"))
     now = timezone.now()
-    if FlashDeal.objects.filter(
+    if Promotion.objects.filter(
         variant__product=product,
         market__in=[price.market_id for price in prices],
         ends_at__gt=now,
@@ -152,59 +144,59 @@ def flash_deal_start(
             gettext_lazy("A deal on this product is running: end it first."),
             code="running",
         )
+    ends_at = now + timedelta(minutes=minutes)
+    label = f"Live show {show.pk}"
     deals = []
-    for price in prices:
-        if percent is not None:
-            amount = money_round(price.amount * (100 - percent) / 100)
-            if not Decimal("0") < amount < price.amount:
-                continue  # too cheap for this percentage to lower it
-        else:
-            wanted = amounts.get((price.variant_id, price.market_id))
-            if wanted is None:
-                continue
-            amount = money_round(Decimal(wanted))
-            if not Decimal("0") < amount < price.amount:
-                raise DealError(
-                    gettext_lazy(
-                        "A deal price must be above zero and below the current price."
-                    ),
-                    code="amount",
+    try:
+        with transaction.atomic():
+            for price in prices:
+                if percent is not None:
+                    amount = money_round(price.amount * (100 - percent) / 100)
+                    if not Decimal("0") < amount < price.amount:
+                        continue  # too cheap for this percentage to lower it
+                else:
+                    wanted = amounts.get((price.variant_id, price.market_id))
+                    if wanted is None:
+                        continue
+                    amount = money_round(Decimal(wanted))
+                deals.append(
+                    promotion_start(
+                        price=price,
+                        amount=amount,
+                        ends_at=ends_at,
+                        by=by,
+                        label=label,
+                        at=now,
+                    )
                 )
-        deals.append(
-            FlashDeal(
-                show=show,
-                variant=price.variant,
-                market=price.market,
-                amount=amount,
-                prior_lowest_amount=prior_lowest_amount(
-                    variant=price.variant, market=price.market, before=now
-                ),
-                starts_at=now,
-                ends_at=now + timedelta(minutes=minutes),
-                created_by=by,
+            FlashDeal.objects.bulk_create(
+                [FlashDeal(show=show, promotion=deal) for deal in deals]
             )
-        )
+    except PromotionError as error:
+        if error.code == "amount":
+            raise DealError(
+                gettext_lazy(
+                    "A deal price must be above zero and below the current price."
+                ),
+                code="amount",
+            ) from None
+        # Another deal got there first (PostgreSQL's exclusion constraint).
+        raise DealError(
+            gettext_lazy("A deal on this product is running: end it first."),
+            code="running",
+        ) from None
     if not deals:
         raise DealError(
             gettext_lazy("This product has no price in this show's markets to lower."),
             code="no_prices",
         )
-    try:
-        with transaction.atomic():
-            FlashDeal.objects.bulk_create(deals)
-    except IntegrityError:
-        # PostgreSQL's exclusion constraint: another deal got there first.
-        raise DealError(
-            gettext_lazy("A deal on this product is running: end it first."),
-            code="running",
-        ) from None
     _publish(
         show,
         {
             "state": "started",
             "product_id": product.pk,
             "starts_at": iso_utc(now),
-            "ends_at": iso_utc(deals[0].ends_at),
+            "ends_at": iso_utc(ends_at),
         },
     )
     return deals
@@ -216,11 +208,11 @@ def flash_deal_end(*, show: Show, product: Product, by: User) -> int:
     _may_run_deals(show, by)
     Show.objects.select_for_update().get(pk=show.pk)
     now = timezone.now()
-    ended = FlashDeal.objects.filter(
-        show=show, variant__product=product, starts_at__lte=now, ends_at__gt=now
-    ).update(
-        # A deal ended in the microsecond it began still ends after it began.
-        ends_at=Greatest(Value(now), F("starts_at") + timedelta(microseconds=1))
+    ended = promotions_end(
+        promotions=Promotion.objects.filter(
+            flash_deal__show=show, variant__product=product
+        ),
+        at=now,
     )
     if not ended:
         raise DealError(

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from live.models import FlashDeal, Show
+from live.models import Show
 from live.services.shows import product_pin, show_start
 from live.tests.factories import make_show
-from shop.models import Market
+from shop.models import Market, Promotion
 from shop.pricing.services import price_set
 from shop.tests.factories import make_product
 
@@ -33,7 +33,7 @@ def deal_amounts(deals) -> dict[str, Decimal]:
 def deals_expire(show: Show) -> None:
     """Move the show's deals into the past, as if their minutes had run out."""
     now = timezone.now()
-    FlashDeal.objects.filter(show=show).update(
+    Promotion.objects.filter(flash_deal__show=show).update(
         starts_at=now - timedelta(minutes=10), ends_at=now - timedelta(seconds=1)
     )
 

@@ -11,10 +11,7 @@ from django.utils import timezone, translation
 
 from live import selectors
 from live.models import FlashDeal, Show
-from live.services.deals import (
-    flash_deal_amount,
-    flash_deal_start,
-)
+from live.services.deals import flash_deal_start
 from live.services.shows import product_pin, show_start
 from live.tests.deal_setup import (
     live_with_pinned,
@@ -24,7 +21,8 @@ from live.tests.deal_setup import (
 from live.tests.factories import make_show, make_user
 from live.tests.sockets import frame_next, socket_join
 from shop.checkout.services.cart import cart_line_unit_amount
-from shop.models import CartLine, Variant
+from shop.models import CartLine, Promotion, Variant
+from shop.pricing.selectors import price_effective
 from shop.pricing.services import price_set
 from shop.tests.factories import make_product
 
@@ -222,7 +220,7 @@ def test_the_host_starts_a_deal_from_the_studio(client):
     page = response.content.decode()
     assert "Flash deal started: 25% off Rain jacket for 10 minutes." in page
     assert "End the deal on Rain jacket" in page
-    (deal,) = FlashDeal.objects.all()
+    (deal,) = Promotion.objects.filter(flash_deal__show=show)
     assert (deal.amount, deal.ends_at - deal.starts_at) == (
         Decimal("75.00"),
         timedelta(minutes=10),
@@ -271,12 +269,9 @@ def test_the_host_ends_a_deal_from_the_studio(client):
     page = response.content.decode()
     assert "The flash deal on Rain jacket has ended." in page
     assert "Start a flash deal on Rain jacket" in page
-    assert (
-        flash_deal_amount(
-            variant=jacket.variants.get(), market=market("US"), at=timezone.now()
-        )
-        is None
-    )
+    assert price_effective(
+        variant=jacket.variants.get(), market=market("US"), at=timezone.now()
+    ).amount == Decimal("100.00")
 
 
 def test_the_studio_offers_no_deal_form_before_the_show_is_live(client):
@@ -290,7 +285,7 @@ def test_the_studio_offers_no_deal_form_before_the_show_is_live(client):
     assert "Start a flash deal" not in page
 
 
-def _start_deal_as_host(show_pk: int, product) -> FlashDeal:
+def _start_deal_as_host(show_pk: int, product) -> Promotion:
     show = Show.objects.select_related("host").get(pk=show_pk)
     (deal,) = flash_deal_start(
         show=show, product=product, by=show.host, minutes=5, percent_off=20
@@ -379,7 +374,10 @@ def test_staff_end_a_running_deal_from_the_admin_list(client):
     listing = client.get("/admin/live/flashdeal/")
     response = client.post(
         "/admin/live/flashdeal/",
-        {"action": "end_deals", "_selected_action": [deal.pk for deal in deals]},
+        {
+            "action": "end_deals",
+            "_selected_action": [deal.flash_deal.pk for deal in deals],
+        },
         follow=True,
     )
 
@@ -387,7 +385,7 @@ def test_staff_end_a_running_deal_from_the_admin_list(client):
     assert response.status_code == 200
     assert "2 deal prices ended." in response.content.decode()
     now = timezone.now()
-    assert not FlashDeal.objects.filter(show=show, ends_at__gt=now).exists()
+    assert not Promotion.objects.filter(flash_deal__show=show, ends_at__gt=now).exists()
     assert cart_line_unit_amount(
         variant=jacket.variants.get(), market=market("DE")
     ) == Decimal("119.00")

@@ -9,9 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from live.services.deals import (
-    flash_deal_start,
-)
+from live import selectors
+from live.services.deals import flash_deal_start
 from live.tests.deal_setup import (
     deals_expire,
     jacket_with_history,
@@ -22,6 +21,8 @@ from live.tests.deal_setup import (
 from shop.checkout.services.cart import cart_rows
 from shop.checkout.services.checkout import checkout_summary
 from shop.models import CartLine
+from shop.pricing.selectors import price_effective
+from shop.storefront.formatting import money
 from shop.tests.commerce_helpers import DE_ADDRESS, cart_with, shipping_method
 from shop.tests.factories import make_product
 
@@ -150,9 +151,11 @@ def test_german_viewers_see_the_prior_lowest_price_beside_the_deal(client):
     page = client.get(f"/en/live/{show.pk}/").content.decode()
 
     offer = offer_html(page)
-    assert "Flash deal: 20% off" in offer
+    # EU rule: the reduction is measured against the 30-day low (99,00), not the
+    # price just before the deal (119,00): 95,20 is 4 % below it, not 20 %.
+    assert "Flash deal: 4% off" in offer
     assert (
-        '<del class="live-offer__regular" data-offer-regular>119,00\xa0€</del>' in offer
+        '<del class="live-offer__regular" data-offer-regular>99,00\xa0€</del>' in offer
     )
     assert (
         '<strong class="live-offer__amount" data-offer-price>95,20\xa0€</strong>'
@@ -187,7 +190,9 @@ def test_the_german_cart_shows_the_prior_lowest_price_during_a_deal(client):
 
     page = client.get("/en/cart/").content.decode()
 
-    assert "<del>119,00\xa0€</del>" in page
+    # EU rule: struck against the 30-day low, not the price before the deal.
+    assert "<del>99,00\xa0€</del>" in page
+    assert "<del>119,00\xa0€</del>" not in page
     assert "Lowest price in the last 30 days: 99,00\xa0€" in page
 
 
@@ -240,3 +245,23 @@ def test_the_cart_page_reads_deals_in_a_fixed_number_of_queries():
     one.cookies["tw_market"] = four.cookies["tw_market"] = "DE"
 
     assert _cart_page_queries(one, products[:1]) == _cart_page_queries(four, products)
+
+
+def test_the_pinned_offer_shows_the_numbers_of_price_effective():
+    jacket = jacket_with_history()
+    show = live_with_pinned(jacket)
+    flash_deal_start(show=show, product=jacket, by=show.host, minutes=5, percent_off=20)
+    de = market("DE")
+
+    offer = selectors.pinned_offer(show=show, market=de, language="en")
+    price = price_effective(variant=jacket.variants.get(), market=de)
+
+    (shown,) = offer.variants
+    assert (price.amount, price.reference_amount) == (
+        Decimal("95.20"),
+        Decimal("99.00"),
+    )
+    assert shown.price == money(price.amount, "EUR", "en", "DE")
+    assert shown.regular_price == money(price.reference_amount, "EUR", "en", "DE")
+    assert shown.percent_off == price.percent_off == 4
+    assert offer.deal_ends_at == price.ends_at

@@ -12,7 +12,6 @@ from live.models import FlashDeal
 from live.services import deals as deal_services
 from live.services.deals import (
     DealError,
-    flash_deal_amount,
     flash_deal_end,
     flash_deal_start,
 )
@@ -24,7 +23,8 @@ from live.tests.deal_setup import (
 )
 from live.tests.factories import make_host, make_show, make_user
 from shop.checkout.services.cart import cart_line_unit_amount
-from shop.models import Variant
+from shop.models import Promotion, Variant
+from shop.pricing.selectors import price_effective
 from shop.pricing.services import price_set
 from shop.tests.factories import make_product
 
@@ -263,7 +263,7 @@ def test_a_second_deal_while_one_runs_is_refused():
         )
 
     assert refused.value.code == "running"
-    assert list(FlashDeal.objects.values_list("amount", flat=True)) == [
+    assert list(Promotion.objects.values_list("amount", flat=True)) == [
         Decimal("80.00")
     ]
 
@@ -276,8 +276,7 @@ def test_the_database_refuses_overlapping_deals_for_a_variant_in_a_market():
     )
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        FlashDeal.objects.create(
-            show=show,
+        Promotion.objects.create(
             variant=deal.variant,
             market=deal.market,
             amount=Decimal("50.00"),
@@ -285,7 +284,7 @@ def test_the_database_refuses_overlapping_deals_for_a_variant_in_a_market():
             ends_at=deal.ends_at + timedelta(minutes=5),
         )
 
-    assert FlashDeal.objects.count() == 1
+    assert Promotion.objects.count() == 1
 
 
 def test_the_database_allows_back_to_back_deals_and_other_markets():
@@ -296,16 +295,14 @@ def test_the_database_allows_back_to_back_deals_and_other_markets():
         show=show, product=jacket, by=show.host, minutes=10, percent_off=20
     )
 
-    FlashDeal.objects.create(
-        show=show,
+    Promotion.objects.create(
         variant=deal.variant,
         market=deal.market,
         amount=Decimal("70.00"),
         starts_at=deal.ends_at,
         ends_at=deal.ends_at + timedelta(minutes=5),
     )
-    FlashDeal.objects.create(
-        show=show,
+    Promotion.objects.create(
         variant=deal.variant,
         market=market("DE"),
         amount=Decimal("99.00"),
@@ -313,7 +310,7 @@ def test_the_database_allows_back_to_back_deals_and_other_markets():
         ends_at=deal.ends_at,
     )
 
-    assert FlashDeal.objects.count() == 3
+    assert Promotion.objects.count() == 3
 
 
 @pytest.mark.parametrize(
@@ -321,12 +318,10 @@ def test_the_database_allows_back_to_back_deals_and_other_markets():
 )
 def test_the_database_refuses_a_deal_price_that_is_not_positive(amount, minutes):
     jacket = make_product(prices={"US": "100.00"})
-    show = live_with_pinned(jacket)
     now = timezone.now()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        FlashDeal.objects.create(
-            show=show,
+        Promotion.objects.create(
             variant=jacket.variants.get(),
             market=market("US"),
             amount=amount,
@@ -337,12 +332,10 @@ def test_the_database_refuses_a_deal_price_that_is_not_positive(amount, minutes)
 
 def test_the_database_refuses_a_deal_that_ends_before_it_starts():
     jacket = make_product(prices={"US": "100.00"})
-    show = live_with_pinned(jacket)
     now = timezone.now()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        FlashDeal.objects.create(
-            show=show,
+        Promotion.objects.create(
             variant=jacket.variants.get(),
             market=market("US"),
             amount=Decimal("10.00"),
@@ -385,9 +378,9 @@ def test_a_viewer_cannot_end_a_deal():
     with pytest.raises(PermissionDenied):
         flash_deal_end(show=show, product=jacket, by=make_user())
 
-    assert flash_deal_amount(
+    assert price_effective(
         variant=jacket.variants.get(), market=market("US"), at=timezone.now()
-    ) == Decimal("80.00")
+    ).amount == Decimal("80.00")
 
 
 # --- What viewers are told, on server time ------------------------------------------

@@ -38,9 +38,9 @@ from shop.models import (
     Specification,
     TaxRate,
     Variant,
-    VariantPrice,
 )
-from shop.pricing.services import DisplayPrice, display_price, tax_rate_for
+from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
+from shop.pricing.services import tax_rate_for
 from shop.storefront.cache import CATALOG_VERSION_KEY
 
 LOW_STOCK_THRESHOLD = 3
@@ -148,16 +148,11 @@ def _matching_variants(
 
 
 def _card_prefetches(market: Market) -> list[Prefetch]:
-    market_prices = Prefetch(
-        "prices",
-        queryset=VariantPrice.objects.filter(market=market),
-        to_attr="market_prices",
-    )
     return [
         Prefetch(
             "variants",
             queryset=Variant.objects.order_by("position", "id").prefetch_related(
-                market_prices
+                *prices_prefetch(market=market)
             ),
             to_attr="variant_list",
         ),
@@ -278,7 +273,7 @@ class ProductCard:
     """What a product card shows: the product, its lowest price, stock and image."""
 
     product: Product
-    price: DisplayPrice | None
+    price: EffectivePrice | None
     has_price_range: bool
     in_stock: bool
     image: ProductImage | None
@@ -289,26 +284,30 @@ def product_cards(
 ) -> list[ProductCard]:
     """Cards for products fetched by `products_for_market` (no further queries)."""
     cards = []
+    now = timezone.now()
     for product in products:
         priced = [
-            (variant, variant.market_prices[0])
+            (variant, price)
             for variant in product.variant_list
-            if variant.market_prices
+            if (
+                price := price_effective(
+                    variant=variant, market=market, at=now, tax_rate=tax_rate
+                )
+            )
+            is not None
         ]
-        # The listing's filters chose `from_price`; show the variant price it came from.
+        # The listing's filters chose `from_price` among the variants' prices
+        # (promotions aside); show the cheapest of the variants it came from.
         from_price = getattr(product, "from_price", None)
-        cheapest = next(
-            (pair for pair in priced if pair[1].amount == from_price), None
-        ) or min(priced, key=lambda pair: pair[1].amount, default=None)
+        chosen = [
+            pair for pair in priced if pair[0].market_prices[0].amount == from_price
+        ]
+        cheapest = min(chosen or priced, key=lambda pair: pair[1].amount, default=None)
         amounts = {price.amount for _, price in priced}
         cards.append(
             ProductCard(
                 product=product,
-                price=(
-                    display_price(price=cheapest[1], market=market, tax_rate=tax_rate)
-                    if cheapest
-                    else None
-                ),
+                price=cheapest[1] if cheapest else None,
                 has_price_range=len(amounts) > 1,
                 in_stock=any(variant.stock > 0 for variant, _ in priced),
                 image=product.first_images[0] if product.first_images else None,
@@ -330,11 +329,7 @@ def product_detail_for_market(*, slug: str, market: Market) -> Product | None:
             ),
             to_attr="value_list",
         ),
-        Prefetch(
-            "prices",
-            queryset=VariantPrice.objects.filter(market=market),
-            to_attr="market_prices",
-        ),
+        *prices_prefetch(market=market),
     )
     return (
         Product.objects.filter(slug=slug, is_active=True)
@@ -383,7 +378,7 @@ class VariantOption:
 
     variant: Variant
     label: str
-    price: DisplayPrice | None
+    price: EffectivePrice | None
     stock_state: str
     selected: bool
 
@@ -411,6 +406,7 @@ def product_variant_options(
             or next(iter(variants), None)
         )
     options = []
+    now = timezone.now()
     for variant in variants:
         label = ", ".join(
             f"{value.attribute.name}: {value.name}" for value in variant.value_list
@@ -419,12 +415,8 @@ def product_variant_options(
             VariantOption(
                 variant=variant,
                 label=label or variant.sku,
-                price=(
-                    display_price(
-                        price=variant.market_prices[0], market=market, tax_rate=tax_rate
-                    )
-                    if variant.market_prices
-                    else None
+                price=price_effective(
+                    variant=variant, market=market, at=now, tax_rate=tax_rate
                 ),
                 stock_state=_stock_state(variant.stock),
                 selected=variant is chosen,

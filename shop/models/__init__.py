@@ -26,7 +26,7 @@ from shop.markets.models import (
     currency_code_validator,
 )
 from shop.orders.models import Order, OrderEvent, OrderLine, OrderNumber, OrderStatus
-from shop.pricing.models import PriceHistory, TaxRate, VariantPrice
+from shop.pricing.models import PriceHistory, Promotion, TaxRate, VariantPrice
 from shop.reviews.models import Review, ReviewStatus, SentimentAlert, SentimentLabel
 from shop.shipping.models import (
     CarrierWebhookDelivery,
@@ -58,6 +58,7 @@ __all__ = [
     "OrderStatus",
     "PriceHistory",
     "PrivacyRegime",
+    "Promotion",
     "Product",
     "ProductImage",
     "Review",

@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from shop.catalog.models import Variant
@@ -111,3 +112,74 @@ class PriceHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant} @ {self.market_id}: {self.amount}"
+
+
+class Promotion(models.Model):
+    """A time-limited lower price of one variant in one market (a flash deal).
+
+    In effect from `starts_at` (inclusive) to `ends_at` (exclusive), both UTC;
+    ending it early moves `ends_at` to that moment. `prior_lowest_amount` is the
+    lowest price of the 30 days before it began, kept for the EU prior-price rule.
+    On PostgreSQL an exclusion constraint (migration 0008) refuses two promotions of
+    a variant in a market whose times overlap.
+    """
+
+    variant = models.ForeignKey(
+        Variant,
+        on_delete=models.CASCADE,
+        related_name="promotions",
+        verbose_name=_("variant"),
+    )
+    market = models.ForeignKey(
+        Market, on_delete=models.CASCADE, related_name="+", verbose_name=_("market")
+    )
+    amount = models.DecimalField(_("promotion price"), max_digits=12, decimal_places=2)
+    prior_lowest_amount = models.DecimalField(
+        _("lowest price in the 30 days before"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    label = models.CharField(
+        _("source"),
+        max_length=80,
+        blank=True,
+        help_text=_("Where the promotion comes from, e.g. a live show."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "id"]
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        indexes = [
+            models.Index(
+                fields=["variant", "market", "ends_at"], name="shop_promotion_lookup"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="shop_promotion_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="shop_promotion_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} @ {self.market_id}: {self.amount}"
+
+    def is_active_at(self, moment) -> bool:
+        return self.starts_at <= moment < self.ends_at

@@ -1,14 +1,25 @@
-"""Setting prices, the 30-day prior-price rule, and tax shown per market."""
+"""Setting prices and promotions, the 30-day prior-price rule, and tax rates.
 
-from dataclasses import dataclass
+What a shopper pays is read in one place: `shop.pricing.selectors.price_effective`.
+"""
+
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import Min
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from shop.models import Market, PriceHistory, TaxRate, Variant, VariantPrice
+from shop.models import (
+    Market,
+    PriceHistory,
+    Promotion,
+    TaxRate,
+    User,
+    Variant,
+    VariantPrice,
+)
 from shop.storefront.cache import catalog_version_bump
 
 PRIOR_PRICE_WINDOW = timedelta(days=30)
@@ -93,54 +104,88 @@ def tax_rate_for(*, country: str, region: str = "") -> TaxRate | None:
     return rates.get(region) or rates.get("")
 
 
-@dataclass(frozen=True)
-class DisplayPrice:
-    """A price as a shopper in one market sees it."""
-
-    amount: Decimal
-    currency: str
-    regular_amount: Decimal | None
-    prior_lowest_amount: Decimal | None
-    includes_tax: bool
-    tax_rate: Decimal | None
-
-    @property
-    def is_discounted(self) -> bool:
-        return self.regular_amount is not None and self.regular_amount > self.amount
-
-    @property
-    def discount_percent(self) -> int:
-        if not self.is_discounted:
-            return 0
-        return int(
-            ((1 - self.amount / self.regular_amount) * 100).to_integral_value(
-                ROUND_HALF_UP
-            )
-        )
-
-
-def display_price(
-    *, price: VariantPrice, market: Market, tax_rate: TaxRate | None = None
-) -> DisplayPrice:
-    """A price as shown in a market: gross where prices include tax, else net.
-
-    Prices in tax-inclusive markets are entered gross, so they are shown as entered;
-    the rate is carried along so the page can name it.
-    """
-    prior = price.prior_lowest_amount if market.shows_prior_price else None
-    return DisplayPrice(
-        amount=price.amount,
-        currency=market.currency,
-        regular_amount=price.regular_amount if price.is_discounted else None,
-        prior_lowest_amount=prior if price.is_discounted else None,
-        includes_tax=market.prices_include_tax,
-        tax_rate=tax_rate.rate if tax_rate else None,
-    )
-
-
 def gross_for_destination(
     *, gross: Decimal, origin_rate: Decimal, destination_rate: Decimal
 ) -> Decimal:
     """Re-base a gross price entered at one VAT rate onto another country's rate."""
     net = gross / (1 + origin_rate)
     return money_round(net * (1 + destination_rate))
+
+
+class PromotionError(Exception):
+    """A promotion that cannot start; `code` says why: `amount` or `overlap`."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def promotion_start(
+    *,
+    price: VariantPrice,
+    amount: Decimal,
+    ends_at: datetime,
+    by: User | None = None,
+    label: str = "",
+    at: datetime | None = None,
+) -> Promotion:
+    """Lower a variant's price in a market from `at` (now) until `ends_at`.
+
+    The caller holds `price` locked (select_for_update) so that no price change
+    slips in between. Keeps the lowest price of the 30 days before, for the EU rule.
+    """
+    at = at or timezone.now()
+    amount = money_round(Decimal(amount))
+    if not Decimal("0") < amount < price.amount:
+        raise PromotionError(
+            "A promotion price must be above zero and below the current price.",
+            code="amount",
+        )
+    if ends_at <= at:
+        raise PromotionError("A promotion must end after it starts.", code="ends_at")
+    promotion = Promotion(
+        variant_id=price.variant_id,
+        market_id=price.market_id,
+        amount=amount,
+        prior_lowest_amount=prior_lowest_amount(
+            variant=price.variant, market=price.market, before=at
+        ),
+        starts_at=at,
+        ends_at=ends_at,
+        label=label[:80],
+        created_by=by,
+    )
+    overlapping = Promotion.objects.filter(
+        variant_id=price.variant_id,
+        market_id=price.market_id,
+        starts_at__lt=ends_at,
+        ends_at__gt=at,
+    )
+    if overlapping.exists():
+        raise PromotionError(
+            "Another promotion of this price overlaps.", code="overlap"
+        )
+    try:
+        with transaction.atomic():
+            promotion.save()
+    except IntegrityError:
+        # PostgreSQL's exclusion constraint: another promotion got there first.
+        raise PromotionError(
+            "Another promotion of this price overlaps.", code="overlap"
+        ) from None
+    catalog_version_bump()
+    return promotion
+
+
+def promotions_end(
+    *, promotions: QuerySet[Promotion], at: datetime | None = None
+) -> int:
+    """End the promotions of `promotions` running at `at` (now); returns how many."""
+    at = at or timezone.now()
+    ended = promotions.filter(starts_at__lte=at, ends_at__gt=at).update(
+        # A promotion ended in the microsecond it began still ends after it began.
+        ends_at=Greatest(Value(at), F("starts_at") + timedelta(microseconds=1))
+    )
+    if ended:
+        catalog_version_bump()
+    return ended

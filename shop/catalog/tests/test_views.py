@@ -369,7 +369,8 @@ def test_category_listing_runs_a_fixed_number_of_queries(
     _fill_category(make_category(parent=category), count)
     _in_market(client, "DE")
 
-    with django_assert_max_num_queries(12):
+    # The thirteenth query reads the listed variants' running promotions.
+    with django_assert_max_num_queries(13):
         response = client.get(
             f"/de/c/{category.slug}/?sort=price_asc&colour-{count}=red"
         )
@@ -393,8 +394,9 @@ def test_product_page_runs_a_fixed_number_of_queries(
         )
         ProductImage.objects.create(product=product, image=f"products/{index}.jpg")
 
-    # The eleventh query reads the product's newest approved reviews.
-    with django_assert_max_num_queries(11):
+    # The eleventh query reads the product's newest approved reviews, the twelfth
+    # the variants' running promotions.
+    with django_assert_max_num_queries(12):
         response = client.get(f"/en/p/{product.slug}/")
 
     assert response.status_code == 200

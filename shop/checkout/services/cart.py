@@ -1,11 +1,9 @@
 """The cart: guests' carts live with their session, accounts' carts with the account.
 
 Every line keeps the unit price the shopper saw when adding it, so the checkout can
-tell them when a price changed meanwhile. One function, `cart_line_unit_amount`,
-decides what a line costs now: the variant's price in the market, or the lower
-price of a live show's flash deal while that runs. The deal price comes from
-`live.services.deals`, called here by name so a reader can follow it; that module
-depends on no cart code, so the import goes one way only.
+tell them when a price changed meanwhile. What a line costs now is what
+`shop.pricing.selectors.price_effective` says: the variant's price in the market,
+or a running promotion's (a live show's flash deal) while that is lower.
 """
 
 from dataclasses import dataclass, field
@@ -18,12 +16,8 @@ from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from live.services.deals import (
-    flash_deal_amount,
-    flash_deal_prior_lowest_amount,
-    flash_deals_prefetch,
-)
-from shop.models import AttributeValue, Cart, CartLine, Market, Variant, VariantPrice
+from shop.models import AttributeValue, Cart, CartLine, Market, Variant
+from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 
 CART_SESSION_KEY = "tw_cart"
 MAX_LINE_QUANTITY = 99
@@ -44,34 +38,17 @@ class CartChange:
 def cart_line_unit_amount(
     *, variant: Variant, market: Market, at: datetime | None = None
 ) -> Decimal | None:
-    """The unit price a cart line pays at `at` (now): the one place that decides it.
+    """The unit price a cart line pays at `at` (now), from `price_effective`.
 
-    Reads the variant's prefetched `market_prices` and flash deals when present.
     None: the variant is not sold in the market.
     """
-    price = _market_price(variant=variant, market=market)
-    if price is None:
-        return None
-    deal = flash_deal_amount(variant=variant, market=market, at=at or timezone.now())
-    # A deal never raises a price, even if the price dropped below it meanwhile.
-    return min(deal, price.amount) if deal is not None else price.amount
-
-
-def _market_price(*, variant: Variant, market: Market) -> VariantPrice | None:
-    prices = getattr(variant, "market_prices", None)
-    if prices is None:
-        prices = list(VariantPrice.objects.filter(variant=variant, market=market))
-    return next((p for p in prices if p.market_id == market.pk), None)
+    price = price_effective(variant=variant, market=market, at=at)
+    return price.amount if price is not None else None
 
 
 def _variant_queryset(market: Market):
     return Variant.objects.select_related("product").prefetch_related(
-        Prefetch(
-            "prices",
-            queryset=VariantPrice.objects.filter(market=market),
-            to_attr="market_prices",
-        ),
-        flash_deals_prefetch(market=market),
+        *prices_prefetch(market=market),
         Prefetch(
             "values",
             queryset=AttributeValue.objects.select_related("attribute").order_by(
@@ -356,10 +333,11 @@ class CartRow:
     price_changed: bool
     available: bool
     short_of_stock: bool
-    # While a flash deal lowers the price: the regular price, struck through, and
-    # in markets with the EU rule the lowest price of the 30 days before the deal.
+    # While a reduction may be announced: the struck reference price, and in
+    # markets with the EU rule the lowest price of the 30 days before it.
     regular_amount: Decimal | None = None
     prior_lowest_amount: Decimal | None = None
+    price: EffectivePrice | None = None
 
 
 def cart_rows(*, cart: Cart) -> list[CartRow]:
@@ -368,15 +346,9 @@ def cart_rows(*, cart: Cart) -> list[CartRow]:
     now = timezone.now()
     for line in cart_lines(cart=cart):
         variant = line.variant
-        amount = cart_line_unit_amount(variant=variant, market=cart.market, at=now)
-        available = amount is not None and variant.product.is_active
-        price = _market_price(variant=variant, market=cart.market)
-        on_deal = available and price is not None and amount < price.amount
-        prior = None
-        if on_deal and cart.market.shows_prior_price:
-            prior = flash_deal_prior_lowest_amount(
-                variant=variant, market=cart.market, at=now
-            )
+        price = price_effective(variant=variant, market=cart.market, at=now)
+        amount = price.amount if price is not None else None
+        available = price is not None and variant.product.is_active
         rows.append(
             CartRow(
                 line=line,
@@ -385,8 +357,9 @@ def cart_rows(*, cart: Cart) -> list[CartRow]:
                 price_changed=available and amount != line.unit_amount,
                 available=available,
                 short_of_stock=line.quantity > variant.stock,
-                regular_amount=price.amount if on_deal else None,
-                prior_lowest_amount=prior,
+                regular_amount=price.reference_amount if available else None,
+                prior_lowest_amount=price.prior_lowest_amount if available else None,
+                price=price,
             )
         )
     return rows

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from shop.models import Market, PriceHistory, Variant
-from shop.pricing.services import display_price, price_set
+from shop.pricing.selectors import price_effective
+from shop.pricing.services import price_set
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +35,12 @@ def test_price_set_records_history_and_prior_lowest_price_of_30_days():
     )
     assert PriceHistory.objects.filter(variant=variant, market=de).count() == 4
     assert price.prior_lowest_amount == Decimal("99.00")
-    shown = display_price(price=price, market=de)
-    assert shown.is_discounted
+    shown = price_effective(variant=variant, market=de)
+    assert shown.is_reduced
     assert shown.prior_lowest_amount == Decimal("99.00")
-    assert shown.discount_percent == 28
+    # EU rule: measured against the 30-day low (99), not the regular 110 (28 %).
+    assert shown.reference_amount == Decimal("99.00")
+    assert shown.percent_off == 20
 
 
 def test_prior_lowest_price_counts_the_price_in_effect_when_the_window_opened():
@@ -69,15 +72,16 @@ def test_prior_lowest_price_is_not_shown_outside_omnibus_markets():
     price_set(
         variant=variant, market=us, amount=Decimal("40"), at=now - timedelta(days=3)
     )
-    price = price_set(
+    price_set(
         variant=variant,
         market=us,
         amount=Decimal("30"),
         regular_amount=Decimal("40"),
         at=now,
     )
-    shown = display_price(price=price, market=us)
-    assert shown.is_discounted
+    shown = price_effective(variant=variant, market=us)
+    assert shown.is_reduced
+    assert shown.reference_amount == Decimal("40.00")
     assert shown.prior_lowest_amount is None
     assert shown.includes_tax is False
 

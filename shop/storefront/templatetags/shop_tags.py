@@ -11,7 +11,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 
 from shop.models import Market, ProductImage, Specification
-from shop.pricing.services import DisplayPrice
+from shop.pricing.selectors import EffectivePrice, remaining_text
 from shop.storefront.formatting import (
     babel_locale,
     money,
@@ -46,10 +46,11 @@ def locale_date(value: date | None, market: Market | None = None) -> str:
 @register.inclusion_tag("shop/includes/price.html", takes_context=True)
 def price_block(
     context: template.Context,
-    price: DisplayPrice | None,
+    price: EffectivePrice | None,
     is_from: bool = False,
 ) -> dict:
-    """A price with tax label, struck-through regular price and prior lowest price."""
+    """A price with tax label and, when a reduction may be announced, the struck
+    reference price, the percentage, the 30-day low and a promotion's end."""
     market = context.get("market")
     if price is None or market is None:
         return {"available": False}
@@ -65,10 +66,12 @@ def price_block(
         "available": True,
         "is_from": is_from,
         "amount": fmt(price.amount),
-        "is_discounted": price.is_discounted,
-        "regular": fmt(price.regular_amount) if price.is_discounted else "",
-        "discount_percent": price.discount_percent,
+        "is_discounted": price.is_reduced,
+        "regular": fmt(price.reference_amount),
+        "discount_percent": price.percent_off,
         "prior": fmt(price.prior_lowest_amount),
+        "is_promotion": price.is_promotion,
+        "ends_in": remaining_text(ends_at=price.ends_at) if price.is_promotion else "",
         "tax_label": tax_label(market, price.tax_rate),
     }
 
