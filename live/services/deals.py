@@ -16,7 +16,6 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from live import realtime
+from live.access import ShowAction, access_show_for_control
 from live.models import FlashDeal, PinEvent, Show, ShowStatus
 from live.selectors.deals import (  # the shop's cart asks for the deal price here
     flash_deal_amount,
@@ -58,10 +58,7 @@ class DealError(ShowError):
 
 
 def _may_run_deals(show: Show, user: User) -> None:
-    if not (user.is_authenticated and (user.is_staff or user.pk == show.host_id)):
-        raise PermissionDenied(
-            gettext_lazy("Only the host of this show and staff run its deals.")
-        )
+    access_show_for_control(user=user, show=show, action=ShowAction.RUN_DEALS)
 
 
 def _minutes_check(minutes: Any) -> int:
