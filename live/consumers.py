@@ -3,13 +3,15 @@
 ``ws/live/<show_id>/`` is the viewers' socket: anyone may connect and watch the chat,
 signed-in users may comment, react and report, and the host and staff may also
 delete and pin comments and ban users. ``ws/live/<show_id>/host/`` is the studio's
-socket: the same, plus report notices, for the show's host only.
+socket: the same, plus report notices, for the show's host and staff. Who may open
+which is decided in ``live.access``: the viewers' socket only in a market the show is
+offered in.
 
 Frames are JSON objects of at most ``MAX_FRAME_BYTES`` with a ``type``. Close codes:
 
 * 4400 the frame is not a JSON object of a known type with the fields it needs,
-* 4403 the host socket for a show the user does not host,
-* 4404 no such show,
+* 4403 the host socket for a show the user may not control,
+* 4404 no such show, or not one offered in the socket's market,
 * 4413 the frame is larger than ``MAX_FRAME_BYTES``,
 * 4422 the comment is empty or too long (the page's form never sends those).
 
@@ -35,11 +37,18 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from live import realtime, selectors
+from live.access import (
+    ShowAction,
+    access_show_for_control,
+    access_show_for_view,
+    market_for_scope,
+)
 from live.models import Comment, Reaction, ReportReason
 from live.services import comments as comment_services
 from live.services.errors import LiveRuleError
@@ -150,14 +159,9 @@ class ShowConsumer(AsyncWebsocketConsumer):
                 CLOSE_NOT_FOUND,
             )
             return
-        if self.host_socket and not (
-            self.user.is_authenticated and self.user.pk == show.host_id
-        ):
-            await self._refuse(
-                "forbidden",
-                self._text(gettext_lazy("Only the show's host can open the studio.")),
-                CLOSE_FORBIDDEN,
-            )
+        refusal = await database_sync_to_async(self._refusal)(show)
+        if refusal is not None:
+            await self._refuse(*refusal)
             return
         self.show = show
         self.pump = await realtime.pump_join(
@@ -168,6 +172,26 @@ class ShowConsumer(AsyncWebsocketConsumer):
                 realtime.host_group_name(show.pk), self.channel_name
             )
         await self._send_sync()
+
+    def _refusal(self, show) -> tuple[str, str, int] | None:
+        """Why this user may not open this socket of the show, or None."""
+        try:
+            if self.host_socket:
+                access_show_for_control(
+                    user=self.user, show=show, action=ShowAction.STUDIO_OPEN
+                )
+            else:
+                access_show_for_view(
+                    user=self.user,
+                    show=show,
+                    market=market_for_scope(scope=self.scope),
+                )
+        except PermissionDenied as error:
+            return "forbidden", self._text(error.args[0]), CLOSE_FORBIDDEN
+        except Http404:
+            text = self._text(gettext_lazy("This show does not exist."))
+            return "not_found", text, CLOSE_NOT_FOUND
+        return None
 
     async def _send_sync(self) -> None:
         """Recent comments and what is pinned, from the database: nothing is missed."""
@@ -373,6 +397,6 @@ class ShowConsumer(AsyncWebsocketConsumer):
 
 
 class HostConsumer(ShowConsumer):
-    """The studio's socket: only the show's host; also receives report notices."""
+    """The studio's socket: the show's host and staff; also receives report notices."""
 
     host_socket = True

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from live import selectors
+from live.access import ShowAction, access_show_for_control, access_show_for_view
 from live.forms import FlashDealStartForm
 from live.models import REACTION_EMOJI, Reaction, ReportReason, Show
 from live.services.deals import (
@@ -45,6 +46,15 @@ def _socket_url(request: HttpRequest, show: Show, *, host: bool = False) -> str:
 
 def _language() -> str:
     return get_language() or "en"
+
+
+def _viewed_show(request: HttpRequest, pk: int) -> Show:
+    """The show, when the request's market is offered it; 404 otherwise."""
+    return access_show_for_view(
+        user=request.user,
+        show=get_object_or_404(Show, pk=pk),
+        market=getattr(request, "market", None),
+    )
 
 
 @require_GET
@@ -82,6 +92,7 @@ def show_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if show is None:
         raise Http404
     market = getattr(request, "market", None)
+    access_show_for_view(user=request.user, show=show, market=market)
     language = _language()
     pinned_id = selectors.pinned_product_id(show=show)
     cards = selectors.product_cards(
@@ -129,7 +140,7 @@ def show_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def show_pinned(request: HttpRequest, pk: int) -> JsonResponse:
     """The pinned product's card, priced for the viewer's market and language."""
-    show = get_object_or_404(Show, pk=pk)
+    show = _viewed_show(request, pk)
     pinned_id = selectors.pinned_product_id(show=show)
     cards = selectors.product_cards(
         product_ids=[pinned_id] if pinned_id else [],
@@ -152,7 +163,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @require_POST
 def show_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    show = get_object_or_404(Show, pk=pk)
+    show = _viewed_show(request, pk)
     if not request.user.is_authenticated:
         return redirect_to_login(show.get_absolute_url(), reverse("account_login"))
     if request.POST.get("action") == "cancel":
@@ -175,11 +186,12 @@ def _studio_show(request: HttpRequest, pk: int) -> Show | HttpResponse:
     show = get_object_or_404(Show.objects.select_related("host"), pk=pk)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("account_login"))
-    if request.user.pk != show.host_id:
-        return HttpResponseForbidden(
-            _("Only the host of this show can open its studio.")
+    try:
+        return access_show_for_control(
+            user=request.user, show=show, action=ShowAction.STUDIO_OPEN
         )
-    return show
+    except PermissionDenied as error:
+        return HttpResponseForbidden(str(error))
 
 
 @require_GET
@@ -269,7 +281,7 @@ def studio_unpin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def show_offer(request: HttpRequest, pk: int) -> HttpResponse:
     """The pinned product's buy box (deal, countdown, add to cart) as a fragment."""
-    show = get_object_or_404(Show, pk=pk)
+    show = _viewed_show(request, pk)
     offer = selectors.pinned_offer(
         show=show, market=getattr(request, "market", None), language=_language()
     )

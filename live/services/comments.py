@@ -7,13 +7,19 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from live import realtime
+from live.access import (
+    ShowAction,
+    ShowRole,
+    access_show_for_control,
+    show_may,
+    show_role,
+)
 from live.models import (
     COMMENT_MAX_LENGTH,
     BannedWord,
@@ -122,12 +128,11 @@ def author_name_for(user: User) -> str:
 
 def can_moderate(*, show: Show, user: User | AnonymousUser) -> bool:
     """Staff and the show's host may delete and pin comments and ban viewers."""
-    return bool(user.is_authenticated and (user.is_staff or user.pk == show.host_id))
+    return show_may(user=user, show=show, action=ShowAction.MODERATE)
 
 
 def _moderator_check(show: Show, user: User) -> None:
-    if not can_moderate(show=show, user=user):
-        raise PermissionDenied(_("Only the host and staff can moderate this show."))
+    access_show_for_control(user=user, show=show, action=ShowAction.MODERATE)
 
 
 def _limits_check(*, show: Show, user: User) -> None:
@@ -207,7 +212,7 @@ def comment_post(
             show=show,
             user=user,
             author_name=author_name_for(user),
-            by_host=user.pk == show.host_id,
+            by_host=show_role(user=user, show=show) == ShowRole.HOST,
             text=text,
             created_at=timezone.now(),
         )
@@ -269,7 +274,7 @@ def comment_unpin(*, show: Show, by: User) -> None:
 
 def ban_refusal(*, show: Show, user: User) -> str | None:
     """Why a user may not be banned from a show, or None when they may."""
-    if user.is_staff or user.pk == show.host_id:
+    if can_moderate(show=show, user=user):
         return _("The host and staff cannot be banned.")
     return None
 

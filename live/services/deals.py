@@ -17,12 +17,12 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from live import realtime
+from live.access import ShowAction, access_show_for_control
 from live.models import FlashDeal, PinEvent, Show, ShowStatus
 from live.selectors.deals import iso_utc
 from live.services.errors import ShowError
@@ -50,10 +50,7 @@ class DealError(ShowError):
 
 
 def _may_run_deals(show: Show, user: User) -> None:
-    if not (user.is_authenticated and (user.is_staff or user.pk == show.host_id)):
-        raise PermissionDenied(
-            gettext_lazy("Only the host of this show and staff run its deals.")
-        )
+    access_show_for_control(user=user, show=show, action=ShowAction.RUN_DEALS)
 
 
 def _minutes_check(minutes: Any) -> int:

@@ -4,7 +4,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from live import realtime
+from live.access import ShowAction, access_show_for_control
 from live.models import (
     PinEvent,
     Show,
@@ -25,11 +25,6 @@ from shop.markets.services import shopper_language
 from shop.models import Product, User
 
 logger = logging.getLogger(__name__)
-
-
-def _host_check(show: Show, user: User) -> None:
-    if not (user.is_authenticated and (user.is_staff or user.pk == show.host_id)):
-        raise PermissionDenied(gettext_lazy("Only the host and staff run this show."))
 
 
 def _sponsorship_check(show: Show) -> None:
@@ -53,7 +48,7 @@ def _publish_on_commit(show: Show, item: dict) -> None:
 @transaction.atomic
 def show_start(*, show: Show, host: User) -> Show:
     """Go live: a scheduled show only, a sponsored one only with its brand named."""
-    _host_check(show, host)
+    access_show_for_control(user=host, show=show, action=ShowAction.GO_LIVE)
     _sponsorship_check(show)
     locked = Show.objects.select_for_update().get(pk=show.pk)
     _sponsorship_check(locked)
@@ -81,7 +76,7 @@ def show_start(*, show: Show, host: User) -> Show:
 @transaction.atomic
 def show_end(*, show: Show, host: User) -> Show:
     """End a live show; its open product pin closes at the same moment."""
-    _host_check(show, host)
+    access_show_for_control(user=host, show=show, action=ShowAction.END)
     locked = Show.objects.select_for_update().get(pk=show.pk)
     if locked.status != ShowStatus.LIVE:
         raise ShowError(gettext_lazy("Only a live show can end."), code="not_live")
@@ -106,7 +101,7 @@ def show_end(*, show: Show, host: User) -> Show:
 @transaction.atomic
 def product_pin(*, show: Show, product: Product, by: User) -> PinEvent:
     """Pin one of the show's featured products, closing the pin before it."""
-    _host_check(show, by)
+    access_show_for_control(user=by, show=show, action=ShowAction.PIN)
     locked = Show.objects.select_for_update().get(pk=show.pk)
     if locked.status == ShowStatus.ENDED:
         raise ShowError(gettext_lazy("The show has ended."), code="ended")
@@ -134,7 +129,7 @@ def product_pin(*, show: Show, product: Product, by: User) -> PinEvent:
 @transaction.atomic
 def product_unpin(*, show: Show, by: User) -> PinEvent | None:
     """Close the show's open product pin, if there is one."""
-    _host_check(show, by)
+    access_show_for_control(user=by, show=show, action=ShowAction.PIN)
     Show.objects.select_for_update().get(pk=show.pk)
     current = PinEvent.objects.filter(show=show, unpinned_at__isnull=True).first()
     if current is None:

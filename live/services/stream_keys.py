@@ -1,16 +1,14 @@
 """Stream keys: the secret a host's encoder (OBS) sends to publish a show by WHIP.
 
 Only a SHA-256 of the key is stored, so a copy of the database cannot publish; the
-host sees the key once, when it is made, and makes a new one to replace it.
+host (or staff) sees the key once, when it is made, and makes a new one to replace it.
 """
 
 import hashlib
 import hmac
 import secrets
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
-
+from live.access import ShowAction, access_show_for_control
 from live.models import Show
 from shop.models import User
 
@@ -23,8 +21,7 @@ def _digest(key: str) -> str:
 
 def stream_key_rotate(*, show: Show, by: User) -> str:
     """Give the show a new stream key (the old one stops working) and return it."""
-    if not (by.is_authenticated and by.pk == show.host_id):
-        raise PermissionDenied(_("Only the host of this show has its stream key."))
+    access_show_for_control(user=by, show=show, action=ShowAction.STREAM_KEY)
     key = f"tw{show.pk}_{secrets.token_urlsafe(KEY_BYTES)}"
     show.stream_key_hash = _digest(key)
     Show.objects.filter(pk=show.pk).update(stream_key_hash=show.stream_key_hash)

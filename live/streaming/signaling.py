@@ -1,8 +1,9 @@
 """WebRTC signaling sockets of a live show: the host publishes, viewers watch.
 
-``ws/live/<show_id>/publish/`` is the studio's: only the show's host may open it, and
-only while the show is live. ``ws/live/<show_id>/watch/`` is anyone's, while the
-show is live. Both carry one exchange per peer connection::
+``ws/live/<show_id>/publish/`` is the studio's: only the show's host and staff may
+open it, and only while the show is live. ``ws/live/<show_id>/watch/`` is anyone's in
+a market the show is offered in, while the show is live (``live.access`` decides).
+Both carry one exchange per peer connection::
 
     client: {"type": "offer", "sdp": "v=0…"}
     server: {"type": "answer", "sdp": "v=0…"}
@@ -19,8 +20,8 @@ Frames are JSON objects of at most ``max_sdp_bytes() + FRAME_OVERHEAD_BYTES``.
 Refusals send ``{"type": "error", "code": …, "message": …}`` and close with:
 
 * 4400 the frame or its SDP cannot be read,
-* 4403 the publish socket for a show the user does not host,
-* 4404 no such show,
+* 4403 the publish socket for a show the user may not control,
+* 4404 no such show, or not one offered in the socket's market,
 * 4408 the negotiation took too long,
 * 4409 the show is not live, or another studio tab took over publishing,
 * 4410 the show has ended,
@@ -45,10 +46,18 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from live import selectors, streaming
+from live.access import (
+    ShowAction,
+    access_show_for_control,
+    access_show_for_view,
+    market_for_scope,
+)
 from live.models import Show, ShowStatus
 from live.streaming import PeerSession, StreamError
 
@@ -95,19 +104,25 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
                 "not_found", _("This show does not exist."), CLOSE_NOT_FOUND
             )
             return
-        if not self.allowed(show):
+        try:
+            await database_sync_to_async(self.access)(show)
+        except PermissionDenied as error:
+            await self._refuse("forbidden", error.args[0], CLOSE_FORBIDDEN)
+            return
+        except Http404:
             await self._refuse(
-                "forbidden",
-                _("Only the show's host can publish its video."),
-                CLOSE_FORBIDDEN,
+                "not_found", _("This show does not exist."), CLOSE_NOT_FOUND
             )
             return
         if not await self._live_check(show):
             return
         self.show = show
 
-    def allowed(self, show: Show) -> bool:
-        return True
+    def access(self, show: Show) -> None:
+        """Raise PermissionDenied or Http404 when this user may not open the socket."""
+        access_show_for_view(
+            user=self.user, show=show, market=market_for_scope(scope=self.scope)
+        )
 
     async def open_session(self, show: Show, sdp: object) -> PeerSession:
         raise NotImplementedError
@@ -240,12 +255,12 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
 
 
 class PublishConsumer(_SignalingConsumer):
-    """The studio's publishing socket: the show's host sends camera and microphone."""
+    """The studio's publishing socket: the host (or staff) sends camera and mic."""
 
     role = "publish"
 
-    def allowed(self, show: Show) -> bool:
-        return bool(self.user.is_authenticated and self.user.pk == show.host_id)
+    def access(self, show: Show) -> None:
+        access_show_for_control(user=self.user, show=show, action=ShowAction.PUBLISH)
 
     async def open_session(self, show: Show, sdp: object) -> PeerSession:
         # The newest studio window wins: a reload must not lock its host out.
@@ -253,7 +268,7 @@ class PublishConsumer(_SignalingConsumer):
 
 
 class WatchConsumer(_SignalingConsumer):
-    """A viewer's video socket: receive-only, for anyone while the show is live."""
+    """A viewer's video socket: receive-only, while the show is live."""
 
     role = "watch"
 

@@ -4,8 +4,9 @@
 ``Authorization: Bearer <stream key>`` publishes the show (OBS and other encoders);
 ``POST /live/<id>/whep`` with a receive-only offer plays it. Both answer ``201
 Created`` with the SDP answer and a ``Location`` of the session, which ``DELETE``
-ends. ICE is not trickled (offers and answers carry every candidate), so ``PATCH``
-on a session answers 405.
+ends: the unguessable address is what lets its holder end it. WHEP plays a show only
+in a market it is offered in (``live.access``). ICE is not trickled (offers and
+answers carry every candidate), so ``PATCH`` on a session answers 405.
 
 These are async views: under daphne they run on the event loop that holds the
 show's relay (``live.streaming.sessions``), like the signaling sockets. Refusals have
@@ -17,13 +18,15 @@ lacks the show's codec, 503 this server is full or negotiation timed out.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from asgiref.sync import sync_to_async
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from live import streaming
+from live.access import access_show_for_view
 from live.models import Show, ShowStatus
 from live.services.stream_keys import stream_key_matches
 from live.streaming import StreamError
@@ -78,6 +81,17 @@ async def _show(pk: int) -> Show | None:
         .filter(pk=pk)
         .afirst()
     )
+
+
+async def _viewable(request: HttpRequest, show: Show) -> bool:
+    """Whether the request's market is offered the show (``live.access``)."""
+    user = await request.auser()
+    market = getattr(request, "market", None)
+    try:
+        await sync_to_async(access_show_for_view)(user=user, show=show, market=market)
+    except Http404:
+        return False
+    return True
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -170,7 +184,7 @@ async def whep_endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "OPTIONS":
         return _options("POST, OPTIONS")
     show = await _show(pk)
-    if show is None:
+    if show is None or not await _viewable(request, show):
         return _plain(404, _("There is no such show."))
     offer = _offer(request)
     if isinstance(offer, HttpResponse):

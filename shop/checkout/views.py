@@ -37,12 +37,12 @@ from shop.checkout.services.checkout import (
 )
 from shop.markets.services import shopper_language
 from shop.models import Cart, Order
+from shop.orders.access import order_link_path
 from shop.orders.payments import payment_provider
 from shop.orders.services import (
     OutOfStock,
     PaymentDeclined,
     PaymentRetry,
-    order_link_path,
     order_place,
 )
 

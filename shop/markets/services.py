@@ -82,16 +82,23 @@ def market_default(markets: dict[str, Market]) -> Market | None:
 
 def market_resolve(*, request: HttpRequest) -> Market | None:
     """The request's market: explicit choice, then account, then Accept-Language."""
+    return market_choose(
+        chosen=request.COOKIES.get(MARKET_COOKIE, ""),
+        user=getattr(request, "user", None),
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
+
+
+def market_choose(*, chosen: str, user, accept_language: str) -> Market | None:
+    """The market for a chosen code, an account and an Accept-Language header."""
     markets = markets_active()
-    chosen = request.COOKIES.get(MARKET_COOKIE, "")
     if chosen in markets:
         return markets[chosen]
-    user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.preferred_market_id:
         for market in markets.values():
             if market.pk == user.preferred_market_id:
                 return market
-    for tag in _accept_language_tags(request.headers.get("Accept-Language", "")):
+    for tag in _accept_language_tags(accept_language):
         market = _market_for_language_tag(tag, markets)
         if market is not None:
             return market

@@ -1,5 +1,6 @@
 """Orders, their lines, numbers and history."""
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,6 +29,11 @@ class OrderStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
+
+
+def order_access_key_new() -> str:
+    """A random secret that a guest's signed link to an order must carry."""
+    return secrets.token_urlsafe(24)
 
 
 class OrderNumber(models.Model):
@@ -71,6 +77,11 @@ class Order(models.Model):
         db_index=True,
     )
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+    # A guest's link must carry it: a link signed with a leaked SECRET_KEY and an
+    # order number alone opens nothing.
+    access_key = models.CharField(
+        max_length=32, default=order_access_key_new, editable=False
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     line1 = models.CharField(_("address"), max_length=200)
     line2 = models.CharField(_("address line 2"), max_length=200, blank=True)

@@ -1,14 +1,12 @@
 """Placing orders (idempotent, stock reserved atomically, paid in the same
-transaction), their status lifecycle, access for shoppers, invoices and emails."""
+transaction), their status lifecycle, invoices and emails (access: ``access``)."""
 
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
-from django.http import Http404
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from shop.models import (
     OrderStatus,
     Variant,
 )
+from shop.orders.access import order_detail_queryset, order_link_path
 from shop.orders.mail import templated_email_send
 from shop.orders.payments import payment_provider
 from shop.orders.payments.base import ChargeResult, ChargeStatus, PaymentProvider
@@ -38,8 +37,6 @@ from shop.storefront.cache import catalog_version_bump
 logger = logging.getLogger(__name__)
 
 ORDER_NUMBER_PREFIX = "TW-"
-ORDER_LINK_SALT = "shop.order-link"
-ORDER_LINK_MAX_AGE = 400 * 24 * 3600  # guests keep their link beyond a year
 # A provider asking to retry gets the same idempotency key again: never two charges.
 CHARGE_ATTEMPTS = 2
 
@@ -360,48 +357,6 @@ def order_transition(*, order: Order, status: str, note: str = "") -> Order:
 # --- Access ------------------------------------------------------------------------
 
 
-def order_link_token(*, order: Order) -> str:
-    """A signed token that lets whoever holds it view one order (guests' link)."""
-    return signing.dumps(order.number, salt=ORDER_LINK_SALT, compress=True)
-
-
-def order_link_path(*, order: Order) -> str:
-    """The path of an order's signed link, in the order's language."""
-    with translation.override(order.language):
-        return reverse(
-            "shop:order_link", kwargs={"token": order_link_token(order=order)}
-        )
-
-
-def _order_detail_queryset() -> QuerySet[Order]:
-    return Order.objects.select_related("market").prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
-        Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
-    )
-
-
-def access_order(*, user, number: str) -> Order:
-    """The user's own order with its lines and events; 404 for anyone else's."""
-    if not user.is_authenticated:
-        raise Http404
-    order = _order_detail_queryset().filter(number=number, user=user).first()
-    if order is None:
-        raise Http404
-    return order
-
-
-def access_order_by_token(*, token: str) -> Order:
-    """The order a signed link names; 404 when the link is forged or expired."""
-    try:
-        number = signing.loads(token, salt=ORDER_LINK_SALT, max_age=ORDER_LINK_MAX_AGE)
-    except signing.BadSignature as error:
-        raise Http404 from error
-    order = _order_detail_queryset().filter(number=number).first()
-    if order is None:
-        raise Http404
-    return order
-
-
 def order_list_for_user(*, user) -> QuerySet[Order]:
     """The user's orders, newest first, with what the history page shows."""
     return (
@@ -444,7 +399,7 @@ def invoice_tax_breakdown(*, order: Order) -> list[TaxBreakdownRow]:
 
 def order_confirmation_send(*, order_id: int, base_url: str) -> None:
     """Email the order confirmation in the order's language, with withdrawal terms."""
-    order = _order_detail_queryset().get(pk=order_id)
+    order = order_detail_queryset().get(pk=order_id)
     with translation.override(order.language):
         if order.user_id is not None:
             path = order.get_absolute_url()

@@ -8,12 +8,8 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from shop.models import Order
-from shop.orders.services import (
-    access_order,
-    access_order_by_token,
-    invoice_tax_breakdown,
-    order_list_for_user,
-)
+from shop.orders.access import access_guest_order, access_order
+from shop.orders.services import invoice_tax_breakdown, order_list_for_user
 
 
 @require_safe
@@ -67,13 +63,13 @@ def order_invoice(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_safe
 def order_link(request: HttpRequest, token: str) -> HttpResponse:
-    order = access_order_by_token(token=token)
+    order = access_guest_order(token=token)
     return _detail(request, order, token=token)
 
 
 @require_safe
 def order_link_invoice(request: HttpRequest, token: str) -> HttpResponse:
-    return _invoice(request, access_order_by_token(token=token))
+    return _invoice(request, access_guest_order(token=token))
 
 
 @require_safe

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from shop.models import Market, Order, Shipment, TrackingEvent
-from shop.orders.services import order_link_token
+from shop.orders.access import order_link_token
 from shop.storefront.formatting import babel_locale
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from shop.models import Order
-from shop.orders.services import access_order, access_order_by_token
+from shop.orders.access import access_guest_order, access_order
 from shop.shipping.selectors import shipment_timelines
 from shop.shipping.services.webhooks import (
     SIGNATURE_HEADER,
@@ -42,7 +42,7 @@ def order_tracking(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_safe
 def order_link_tracking(request: HttpRequest, token: str) -> HttpResponse:
-    return _tracking(request, access_order_by_token(token=token), token=token)
+    return _tracking(request, access_guest_order(token=token), token=token)
 
 
 def _body(request: HttpRequest) -> bytes:

@@ -16,11 +16,10 @@ from django.utils.formats import date_format
 from shop.checkout.services.checkout import CheckoutError
 from shop.models import Order, OrderEvent, OrderStatus, Variant
 from shop.orders import services as order_services
+from shop.orders.access import access_order, order_link_path
 from shop.orders.services import (
     OrderTransitionError,
-    access_order,
     invoice_tax_breakdown,
-    order_link_path,
     order_transition,
 )
 from shop.tests.commerce_helpers import (

@@ -10,7 +10,7 @@ from shop.models import (
     ShipmentStatus,
     User,
 )
-from shop.orders.services import order_link_token
+from shop.orders.access import order_link_token
 from shop.shipping.selectors import order_tracking_path
 from shop.shipping.services.anomalies import (
     shipment_anomalies_check,

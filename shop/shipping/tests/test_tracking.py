@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shop.models import ShipmentStatus, User
-from shop.orders.services import order_link_token
+from shop.orders.access import order_link_token
 from shop.shipping.tests.helpers import NOW, make_order, make_shipment, scan
 
 pytestmark = pytest.mark.django_db
