@@ -53,6 +53,7 @@ from shop.orders.services import (
 if TYPE_CHECKING:  # annotations only: the view reads through services
     from shop.models import Cart, Order
 
+
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     url = request.POST.get("next", "")
     if url and url_has_allowed_host_and_scheme(
