@@ -1,5 +1,6 @@
 """Setting prices, the 30-day prior-price rule, and tax shown per market."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -144,3 +145,30 @@ def gross_for_destination(
     """Re-base a gross price entered at one VAT rate onto another country's rate."""
     net = gross / (1 + origin_rate)
     return money_round(net * (1 + destination_rate))
+
+
+@transaction.atomic
+def variant_prices_save(
+    *, prices: list[VariantPrice], deleted: Sequence[VariantPrice] = ()
+) -> list[VariantPrice]:
+    """Save price rows as staff edited them, each through `price_set`; a row moved
+    to another market takes the old market's price away rather than keeping it."""
+    for price in deleted:
+        VariantPrice.objects.filter(pk=price.pk).delete()
+    stored = VariantPrice.objects.in_bulk([p.pk for p in prices if p.pk is not None])
+    saved = []
+    for price in prices:
+        before = stored.get(price.pk)
+        if before is not None and before.market_id != price.market_id:
+            before.delete()
+        saved.append(
+            price_set(
+                variant=price.variant,
+                market=price.market,
+                amount=price.amount,
+                regular_amount=price.regular_amount,
+            )
+        )
+    if deleted:
+        catalog_version_bump()
+    return saved
