@@ -24,7 +24,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from live import streaming
-from live.models import Show, ShowStatus
+from live.models import ShowStatus
+from live.selectors import show_for_stream
 from live.services.stream_keys import stream_key_matches
 from live.streaming import StreamError
 
@@ -72,14 +73,6 @@ def _offer(request: HttpRequest) -> str | HttpResponse:
         return _plain(400, _("The SDP offer is not UTF-8 text."))
 
 
-async def _show(pk: int) -> Show | None:
-    return (
-        await Show.objects.only("pk", "host_id", "status", "stream_key_hash")
-        .filter(pk=pk)
-        .afirst()
-    )
-
-
 def _bearer(request: HttpRequest) -> str:
     scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
@@ -125,7 +118,7 @@ async def _session_end(
 async def whip_endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "OPTIONS":
         return _options("POST, OPTIONS")
-    show = await _show(pk)
+    show = await show_for_stream(pk=pk)
     if show is None:
         return _plain(404, _("There is no such show."))
     key = _bearer(request)
@@ -169,7 +162,7 @@ async def whip_session(request: HttpRequest, pk: int, session_id: str) -> HttpRe
 async def whep_endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "OPTIONS":
         return _options("POST, OPTIONS")
-    show = await _show(pk)
+    show = await show_for_stream(pk=pk)
     if show is None:
         return _plain(404, _("There is no such show."))
     offer = _offer(request)

@@ -1,5 +1,9 @@
 """Parcel tracking: the shopper's timeline and the carriers' signed webhook."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,7 +12,6 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from shop.models import Order
 from shop.orders.services import access_order, access_order_by_token
 from shop.shipping.selectors import shipment_timelines
 from shop.shipping.services.webhooks import (
@@ -18,6 +21,9 @@ from shop.shipping.services.webhooks import (
     carrier_payload_parse,
     carrier_signature_verify,
 )
+
+if TYPE_CHECKING:  # annotations only: orders are read through access_order
+    from shop.models import Order
 
 
 def _tracking(request: HttpRequest, order: Order, token: str = "") -> HttpResponse:
