@@ -305,6 +305,8 @@ LIVE_MAX_SDP_BYTES = 32 * 1024
 LIVE_NEGOTIATION_TIMEOUT_SECONDS = 10.0
 LIVE_CONNECT_TIMEOUT_SECONDS = 20.0
 LIVE_RECORDING = env_bool("LIVE_RECORDING", True)
+# The video codec asked of publishers first; the other supported one is the fallback.
+LIVE_VIDEO_CODEC = os.environ.get("LIVE_VIDEO_CODEC", "video/VP8")
 # STUN/TURN URLs for the server and the browsers, when they are not reachable directly.
 LIVE_ICE_SERVERS = env_list("LIVE_ICE_SERVERS", "")
 

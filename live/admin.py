@@ -38,6 +38,7 @@ from live.services.comments import (
     report_dismiss,
     report_user_ban,
     show_ban_add,
+    show_ban_reason_set,
 )
 from live.services.deals import flash_deal_end
 from live.services.errors import LiveRuleError
@@ -319,7 +320,7 @@ class ShowBanAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            obj.save(update_fields=["reason"])
+            show_ban_reason_set(ban=obj, reason=obj.reason)
             return
         ban = show_ban_add(
             show=obj.show, user=obj.user, by=request.user, reason=obj.reason

@@ -28,7 +28,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -49,9 +49,12 @@ from live.access import (
     access_show_for_view,
     market_for_scope,
 )
-from live.models import Comment, Reaction, ReportReason
+from live.models import Reaction, ReportReason
 from live.services import comments as comment_services
 from live.services.errors import LiveRuleError
+
+if TYPE_CHECKING:  # annotations only: comments are read through the selectors
+    from live.models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -302,12 +305,8 @@ class ShowConsumer(AsyncWebsocketConsumer):
 
     # --- synchronous work, each in one worker-thread call ----------------------
 
-    def _comment(self, comment_id: int) -> Comment:
-        comment = (
-            Comment.objects.select_related("show", "user")
-            .filter(pk=comment_id, show_id=self.show.pk)
-            .first()
-        )
+    def _comment(self, comment_id: int) -> "Comment":
+        comment = selectors.comment_in_show(comment_id=comment_id, show_id=self.show.pk)
         if comment is None:
             raise LiveRuleError(_("This comment does not exist."), code="not_found")
         return comment

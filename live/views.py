@@ -1,5 +1,9 @@
 """Live show pages: the listing, the viewer page, the host studio, reminders."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -10,7 +14,7 @@ from django.http import (
     HttpResponseForbidden,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -20,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from live import selectors
 from live.access import ShowAction, access_show_for_control, access_show_for_view
 from live.forms import FlashDealStartForm
-from live.models import REACTION_EMOJI, Reaction, ReportReason, Show
+from live.models import REACTION_EMOJI, Reaction, ReportReason
 from live.services.deals import (
     DealError,
     flash_deal_end,
@@ -35,13 +39,23 @@ from live.services.shows import (
     show_reminder_remove,
     show_start,
 )
-from shop.models import Product
+from shop.catalog.selectors import product_get
+
+if TYPE_CHECKING:  # annotations only: shows are read through the selectors
+    from live.models import Show
 
 
 def _socket_url(request: HttpRequest, show: Show, *, host: bool = False) -> str:
     scheme = "wss" if request.is_secure() else "ws"
     path = f"/ws/live/{show.pk}/{'host/' if host else ''}"
     return f"{scheme}://{request.get_host()}{path}?lang={get_language()}"
+
+
+def _show(pk: int, *, with_host: bool = False) -> Show:
+    show = selectors.show_get(pk=pk, with_host=with_host)
+    if show is None:
+        raise Http404
+    return show
 
 
 def _language() -> str:
@@ -52,7 +66,7 @@ def _viewed_show(request: HttpRequest, pk: int) -> Show:
     """The show, when the request's market is offered it; 404 otherwise."""
     return access_show_for_view(
         user=request.user,
-        show=get_object_or_404(Show, pk=pk),
+        show=_show(pk),
         market=getattr(request, "market", None),
     )
 
@@ -183,7 +197,7 @@ def show_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _studio_show(request: HttpRequest, pk: int) -> Show | HttpResponse:
-    show = get_object_or_404(Show.objects.select_related("host"), pk=pk)
+    show = _show(pk, with_host=True)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("account_login"))
     try:
@@ -260,7 +274,7 @@ def studio_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def studio_pin(request: HttpRequest, pk: int) -> HttpResponse:
     def pin(show: Show) -> str:
-        product = Product.objects.filter(pk=request.POST.get("product") or 0).first()
+        product = product_get(pk=request.POST.get("product") or 0)
         if product is None or not product.pk:
             raise ShowError(_("Choose a product to pin."))
         product_pin(show=show, product=product, by=request.user)
@@ -299,7 +313,7 @@ def studio_deal_start(request: HttpRequest, pk: int) -> HttpResponse:
             raise DealError(
                 " ".join(str(e) for errors in form.errors.values() for e in errors)
             )
-        product = Product.objects.filter(pk=form.cleaned_data["product"]).first()
+        product = product_get(pk=form.cleaned_data["product"])
         if product is None:
             raise DealError(_("Choose a product for the deal."))
         flash_deal_start(
@@ -323,7 +337,7 @@ def studio_deal_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def studio_deal_end(request: HttpRequest, pk: int) -> HttpResponse:
     def end(show: Show) -> str:
-        product = Product.objects.filter(pk=request.POST.get("product") or 0).first()
+        product = product_get(pk=request.POST.get("product") or 0)
         if product is None:
             raise DealError(_("Choose a product for the deal."))
         flash_deal_end(show=show, product=product, by=request.user)

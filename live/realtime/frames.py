@@ -5,13 +5,12 @@ from typing import Any
 
 from django.conf import settings
 
-TICK_SECONDS = 0.1
 FRAME_MESSAGE_TYPE = "live.frame"
 
 
 def tick_seconds() -> float:
     """The batching interval; a setting so tests and benchmarks can change it."""
-    return float(getattr(settings, "LIVE_TICK_SECONDS", TICK_SECONDS))
+    return float(settings.LIVE_TICK_SECONDS)
 
 
 def group_name(show_id: int) -> str:

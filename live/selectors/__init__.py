@@ -4,7 +4,12 @@
 it, ``deals`` the price of a running deal and the pinned product's buy box.
 """
 
-from live.selectors.comments import comment_payload, comments_recent, show_sync_state
+from live.selectors.comments import (
+    comment_in_show,
+    comment_payload,
+    comments_recent,
+    show_sync_state,
+)
 from live.selectors.deals import (
     Offer,
     OfferVariant,
@@ -20,6 +25,8 @@ from live.selectors.shows import (
     product_cards,
     show_detail,
     show_for_socket,
+    show_for_stream,
+    show_get,
     show_listing,
     show_reminded_ids,
     start_time_text,
@@ -31,6 +38,7 @@ __all__ = [
     "PinMark",
     "ProductCard",
     "ShowListing",
+    "comment_in_show",
     "comment_payload",
     "comments_recent",
     "iso_utc",
@@ -40,6 +48,8 @@ __all__ = [
     "product_cards",
     "show_detail",
     "show_for_socket",
+    "show_for_stream",
+    "show_get",
     "show_listing",
     "show_reminded_ids",
     "show_sync_state",

@@ -42,3 +42,12 @@ def show_sync_state(*, show: Show) -> dict[str, Any]:
         "pinned_comment": comment_payload(pinned_comment) if pinned_comment else None,
         "pinned_product_id": pinned_product_id(show=show),
     }
+
+
+def comment_in_show(*, comment_id: int, show_id: int) -> Comment | None:
+    """A comment of a show with its show and author, or None."""
+    return (
+        Comment.objects.select_related("show", "user")
+        .filter(pk=comment_id, show_id=show_id)
+        .first()
+    )

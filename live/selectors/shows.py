@@ -99,6 +99,21 @@ def show_detail(*, pk: int) -> Show | None:
     )
 
 
+def show_get(*, pk: int, with_host: bool = False) -> Show | None:
+    """A show by its id, or None; with its host read in the same query if asked."""
+    shows = Show.objects.select_related("host") if with_host else Show.objects
+    return shows.filter(pk=pk).first()
+
+
+async def show_for_stream(*, pk: int) -> Show | None:
+    """The few fields the WHIP/WHEP endpoints check a request against."""
+    return (
+        await Show.objects.only("pk", "host_id", "status", "stream_key_hash")
+        .filter(pk=pk)
+        .afirst()
+    )
+
+
 def show_for_socket(*, show_id: int) -> Show | None:
     """The few fields a socket needs to serve a show."""
     return (

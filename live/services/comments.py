@@ -291,6 +291,13 @@ def show_ban_add(*, show: Show, user: User, by: User, reason: str = "") -> ShowB
     return ban
 
 
+def show_ban_reason_set(*, ban: ShowBan, reason: str) -> ShowBan:
+    """Change the note staff keep on why a user was banned from a show."""
+    ban.reason = reason[:200]
+    ban.save(update_fields=["reason"])
+    return ban
+
+
 def comment_report(
     *, comment: Comment, reporter: User, reason: str = ReportReason.OTHER
 ) -> CommentReport:

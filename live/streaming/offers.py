@@ -16,7 +16,6 @@ from live.services.errors import LiveRuleError
 
 Role = Literal["publish", "watch"]
 
-MAX_SDP_BYTES = 32 * 1024
 PREFERRED_VIDEO_CODECS = ("video/VP8", "video/H264")
 
 
@@ -28,7 +27,7 @@ class StreamError(LiveRuleError):
 
 def max_sdp_bytes() -> int:
     """The largest SDP offer accepted."""
-    return int(getattr(settings, "LIVE_MAX_SDP_BYTES", MAX_SDP_BYTES))
+    return settings.LIVE_MAX_SDP_BYTES
 
 
 def _video_codecs_offered(description: SessionDescription) -> set[str]:
@@ -99,4 +98,4 @@ def codecs_check(
 
 
 def preferred_video_codec() -> str:
-    return getattr(settings, "LIVE_VIDEO_CODEC", PREFERRED_VIDEO_CODECS[0])
+    return settings.LIVE_VIDEO_CODEC

@@ -18,7 +18,7 @@ RECORDINGS_DIR = "recordings"
 
 def recording_enabled() -> bool:
     """Whether shows are recorded (``LIVE_RECORDING``, on by default)."""
-    return bool(getattr(settings, "LIVE_RECORDING", True))
+    return settings.LIVE_RECORDING
 
 
 def recording_path(show_id: int, video_mime: str) -> Path:

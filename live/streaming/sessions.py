@@ -56,9 +56,6 @@ from live.streaming.recording import (
 
 logger = logging.getLogger(__name__)
 
-MAX_VIEWERS_PER_PROCESS = 150
-NEGOTIATION_TIMEOUT_SECONDS = 10.0
-CONNECT_TIMEOUT_SECONDS = 20.0
 # What aiortc raises for an offer it cannot apply; its parser also asserts and
 # indexes on what the client sent, so anything else is logged and refused too.
 _NEGOTIATION_ERRORS = (
@@ -76,28 +73,20 @@ _NEGOTIATION_ERRORS = (
 
 def max_viewers() -> int:
     """Viewers one process serves at most, over every show."""
-    return int(
-        getattr(settings, "LIVE_MAX_VIEWERS_PER_PROCESS", MAX_VIEWERS_PER_PROCESS)
-    )
+    return settings.LIVE_MAX_VIEWERS_PER_PROCESS
 
 
 def _negotiation_timeout() -> float:
-    return float(
-        getattr(
-            settings, "LIVE_NEGOTIATION_TIMEOUT_SECONDS", NEGOTIATION_TIMEOUT_SECONDS
-        )
-    )
+    return settings.LIVE_NEGOTIATION_TIMEOUT_SECONDS
 
 
 def _connect_timeout() -> float:
-    return float(
-        getattr(settings, "LIVE_CONNECT_TIMEOUT_SECONDS", CONNECT_TIMEOUT_SECONDS)
-    )
+    return settings.LIVE_CONNECT_TIMEOUT_SECONDS
 
 
 def ice_servers() -> list[str]:
     """STUN/TURN URLs for both ends; empty on a machine that is reachable directly."""
-    return list(getattr(settings, "LIVE_ICE_SERVERS", []))
+    return list(settings.LIVE_ICE_SERVERS)
 
 
 def _peer_connection() -> RTCPeerConnection:

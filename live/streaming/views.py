@@ -2,13 +2,13 @@
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from live.models import Show
+from live.selectors import show_get
 from live.services.stream_keys import stream_key_rotate
 
 
@@ -16,7 +16,9 @@ from live.services.stream_keys import stream_key_rotate
 @require_POST
 def stream_key_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a new stream key and show it once, with the WHIP address to use it."""
-    show = get_object_or_404(Show, pk=pk)
+    show = show_get(pk=pk)
+    if show is None:
+        raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(
             reverse("live:studio", args=[pk]), reverse("account_login")

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from live import streaming
 from live.access import access_show_for_view
 from live.models import Show, ShowStatus
+from live.selectors import show_for_stream
 from live.services.stream_keys import stream_key_matches
 from live.streaming import StreamError
 
@@ -73,14 +74,6 @@ def _offer(request: HttpRequest) -> str | HttpResponse:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         return _plain(400, _("The SDP offer is not UTF-8 text."))
-
-
-async def _show(pk: int) -> Show | None:
-    return (
-        await Show.objects.only("pk", "host_id", "status", "stream_key_hash")
-        .filter(pk=pk)
-        .afirst()
-    )
 
 
 async def _viewable(request: HttpRequest, show: Show) -> bool:
@@ -139,7 +132,7 @@ async def _session_end(
 async def whip_endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "OPTIONS":
         return _options("POST, OPTIONS")
-    show = await _show(pk)
+    show = await show_for_stream(pk=pk)
     if show is None:
         return _plain(404, _("There is no such show."))
     key = _bearer(request)
@@ -183,7 +176,7 @@ async def whip_session(request: HttpRequest, pk: int, session_id: str) -> HttpRe
 async def whep_endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "OPTIONS":
         return _options("POST, OPTIONS")
-    show = await _show(pk)
+    show = await show_for_stream(pk=pk)
     if show is None or not await _viewable(request, show):
         return _plain(404, _("There is no such show."))
     offer = _offer(request)

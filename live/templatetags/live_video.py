@@ -11,4 +11,4 @@ register = template.Library()
 @register.simple_tag
 def live_ice_servers() -> str:
     """The STUN/TURN URLs browsers use for the show's video, as JSON."""
-    return json.dumps(list(getattr(settings, "LIVE_ICE_SERVERS", [])))
+    return json.dumps(list(settings.LIVE_ICE_SERVERS))

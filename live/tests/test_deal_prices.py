@@ -20,7 +20,7 @@ from live.tests.deal_setup import (
 )
 from shop.checkout.services.cart import cart_rows
 from shop.checkout.services.checkout import checkout_summary
-from shop.models import CartLine
+from shop.models import CartLine, Order
 from shop.pricing.selectors import price_effective
 from shop.storefront.formatting import money
 from shop.tests.commerce_helpers import DE_ADDRESS, cart_with, shipping_method
@@ -122,7 +122,19 @@ def test_after_the_deal_ends_checkout_reprices_and_says_the_price_changed(client
     page = response.content.decode()
     assert "The price of Rain jacket changed." in page
     assert response.context["summary"].total == Decimal("124.95")
-    assert CartLine.objects.get().unit_amount == Decimal("119.00")
+    # The page wrote nothing: the order button takes the new price into the cart.
+    assert CartLine.objects.get().unit_amount == Decimal("95.20")
+    form = response.context["form"]
+    placed = client.post(
+        "/en/checkout/place/",
+        {
+            "card_number": "4242424242424242",
+            "idempotency_key": form.initial["idempotency_key"],
+            "expected_total": form.initial["expected_total"],
+        },
+    )
+    assert placed.status_code == 302
+    assert Order.objects.get().total == Decimal("124.95")
 
 
 # --- The EU prior-price rule --------------------------------------------------------

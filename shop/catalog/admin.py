@@ -39,7 +39,7 @@ from shop.models import (
     Variant,
     VariantPrice,
 )
-from shop.pricing.services import price_set
+from shop.pricing.services import variant_prices_save
 
 
 def _tree_label(category: Category) -> str:
@@ -242,19 +242,4 @@ class VariantAdmin(ServiceSavingAdmin):
             super().save_formset(request, form, formset, change)
             return
         prices = formset.save(commit=False)
-        for price in formset.deleted_objects:
-            catalog_object_delete(obj=price)
-        moved = {
-            price.pk for price, fields in formset.changed_objects if "market" in fields
-        }
-        for price in prices:
-            if price.pk in moved:
-                # The row now prices another market: the old market's price goes.
-                catalog_object_delete(obj=VariantPrice.objects.get(pk=price.pk))
-            # price_set is the one writer of prices: history and prior price.
-            price_set(
-                variant=price.variant,
-                market=price.market,
-                amount=price.amount,
-                regular_amount=price.regular_amount,
-            )
+        variant_prices_save(prices=prices, deleted=formset.deleted_objects)

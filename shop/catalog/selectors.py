@@ -444,3 +444,13 @@ def delivery_window(
         _add_business_days(today, market.delivery_days_min),
         _add_business_days(today, market.delivery_days_max),
     )
+
+
+def product_get(*, pk: int | str) -> Product | None:
+    """A product by its id, active or not (staff pick it), or None."""
+    return Product.objects.filter(pk=pk).first()
+
+
+def product_active_by_slug(*, slug: str) -> Product | None:
+    """An active product by its slug, without prices, or None."""
+    return Product.objects.filter(slug=slug, is_active=True).first()

@@ -2,8 +2,11 @@
 summary with every charge and the order button. The address and method chosen are
 kept in the session meanwhile."""
 
+from __future__ import annotations
+
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,19 +35,24 @@ from shop.checkout.services.checkout import (
     CheckoutError,
     CheckoutSummary,
     ShippingAddress,
-    checkout_summary,
+    checkout_prepare,
+    checkout_preview,
     shipping_options,
 )
 from shop.markets.services import shopper_language
 from shop.models import Cart, Order
 from shop.orders.access import order_link_path
 from shop.orders.payments import payment_provider
+from shop.orders.selectors import order_by_idempotency_key
 from shop.orders.services import (
     OutOfStock,
     PaymentDeclined,
     PaymentRetry,
     order_place,
 )
+
+if TYPE_CHECKING:  # annotations only: the view reads through services
+    from shop.models import Cart, Order
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -58,10 +66,9 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @require_safe
 def cart_detail(request: HttpRequest) -> HttpResponse:
+    # A cart from another market is shown in this one; it moves on the next write.
     cart = carts.cart_get(user=request.user, session=request.session)
-    if cart is not None and cart.market_id != request.market.pk:
-        cart = carts.cart_market_switch(cart=cart, market=request.market)
-    rows = carts.cart_rows(cart=cart) if cart is not None else []
+    rows = carts.cart_rows(cart=cart, market=request.market) if cart else []
     subtotal = sum(row.line_amount for row in rows)
     return render(
         request,
@@ -169,12 +176,11 @@ def _state_save(request: HttpRequest, **values) -> None:
 
 
 def _cart(request: HttpRequest) -> Cart | None:
-    """The shopper's cart in the current market, or None when it is empty."""
+    """The shopper's cart, or None when it is empty; priced in `request.market`
+    by the pages, moved there only by the order button (a POST)."""
     cart = carts.cart_get(user=request.user, session=request.session)
-    if cart is None or not cart.lines.exists():
+    if cart is None or carts.cart_is_empty(cart=cart):
         return None
-    if cart.market_id != request.market.pk:
-        cart = carts.cart_market_switch(cart=cart, market=request.market)
     return cart
 
 
@@ -220,10 +226,10 @@ def checkout_shipping(request: HttpRequest) -> HttpResponse:
     address = _address(request)
     if address is None:
         return redirect("shop:checkout")
-    rows = carts.cart_rows(cart=cart)
+    rows = carts.cart_rows(cart=cart, market=request.market)
     subtotal = sum((row.line_amount for row in rows), Decimal("0"))
     options = shipping_options(
-        market=cart.market, country=address.country, subtotal=subtotal
+        market=request.market, country=address.country, subtotal=subtotal
     )
     chosen = _state(request).get("method")
     if request.method == "POST":
@@ -272,8 +278,13 @@ def _review(
 
 
 def _summary_or_redirect(
-    request: HttpRequest,
+    request: HttpRequest, *, expected_total: Decimal | None = None
 ) -> tuple[Cart | None, CheckoutSummary | None, HttpResponse | None]:
+    """The summary in the current market at current prices and stock.
+
+    A GET works the changes out in memory and writes nothing; a POST (the order
+    button) moves the cart to the market and takes the changes into it, telling
+    the shopper only what they have not seen in the summary they confirmed."""
     cart = _cart(request)
     if cart is None:
         return None, None, redirect("shop:cart")
@@ -282,17 +293,27 @@ def _summary_or_redirect(
         return None, None, redirect("shop:checkout")
     method = _state(request).get("method")
     try:
-        summary = checkout_summary(
-            cart=cart, address=address, shipping_method_id=method
-        )
-        if summary.stale:
-            for notice in carts.cart_refresh(cart=cart):
-                messages.warning(request, notice)
-            if not cart.lines.exists():
-                return None, None, redirect("shop:cart")
-            summary = checkout_summary(
-                cart=cart, address=address, shipping_method_id=method
+        if request.method == "POST":
+            cart, summary, notices = checkout_prepare(
+                cart=cart,
+                market=request.market,
+                address=address,
+                shipping_method_id=method,
             )
+        else:
+            summary, notices = checkout_preview(
+                cart=cart,
+                market=request.market,
+                address=address,
+                shipping_method_id=method,
+            )
+        if summary is None:
+            for notice in notices:
+                messages.warning(request, notice)
+            return None, None, redirect("shop:cart")
+        if expected_total is None or summary.total != expected_total:
+            for notice in notices:
+                messages.warning(request, notice)
     except CheckoutError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -323,12 +344,13 @@ def checkout_place(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("idempotency_key", "")
     if form.is_valid():
         # A repeated request (double click, retry) gets the order the key made.
-        placed = Order.objects.filter(
-            idempotency_key=form.cleaned_data["idempotency_key"]
-        ).first()
+        placed = order_by_idempotency_key(key=form.cleaned_data["idempotency_key"])
         if placed is not None:
             return _after_placing(request, placed)
-    cart, summary, response = _summary_or_redirect(request)
+    cart, summary, response = _summary_or_redirect(
+        request,
+        expected_total=form.cleaned_data["expected_total"] if form.is_valid() else None,
+    )
     if response is not None:
         return response
     if not form.is_valid():

@@ -2,14 +2,12 @@
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
-from shop.markets.services import market_cache_clear
+from shop.markets.services import market_save, markets_delete
 from shop.models import Market, PrivacyRegime
-from shop.storefront.cache import catalog_version_bump
 
 
 def translated_fields(field: str) -> tuple[str, ...]:
@@ -84,17 +82,10 @@ class MarketAdmin(TabbedTranslationAdmin):
     ordering = ("code",)
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        # Markets are cached per process: this one forgets its copy at once.
-        transaction.on_commit(market_cache_clear)
-        catalog_version_bump()
+        market_save(market=obj)
 
     def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        transaction.on_commit(market_cache_clear)
-        catalog_version_bump()
+        markets_delete(markets=Market.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset) -> None:
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(market_cache_clear)
-        catalog_version_bump()
+        markets_delete(markets=queryset)

@@ -4,9 +4,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from shop.models import Market
+from shop.storefront.cache import catalog_version_bump
 
 MARKET_COOKIE = "tw_market"
 MARKET_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -110,3 +113,25 @@ def shopper_language(code: str | None) -> str:
     if code in settings.SHOPPER_LANGUAGES:
         return code
     return settings.LANGUAGE_CODE
+
+
+def _markets_changed() -> None:
+    # Markets are cached per process and name prices on cached pages: both go.
+    transaction.on_commit(market_cache_clear)
+    catalog_version_bump()
+
+
+@transaction.atomic
+def market_save(*, market: Market) -> Market:
+    """Save a market; every process forgets its cached copy once committed."""
+    market.save()
+    _markets_changed()
+    return market
+
+
+@transaction.atomic
+def markets_delete(*, markets: QuerySet[Market]) -> int:
+    """Delete markets; every process forgets its cached copy once committed."""
+    count, _deleted = markets.delete()
+    _markets_changed()
+    return count

@@ -17,8 +17,10 @@ class OrderLineInline(admin.TabularInline):
         "variant_name",
         "sku",
         "quantity",
-        "unit_amount",
-        "line_amount",
+        "unit_net_amount",
+        "unit_gross_amount",
+        "line_net_amount",
+        "line_gross_amount",
         "tax_rate",
         "tax_amount",
     )

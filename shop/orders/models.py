@@ -155,9 +155,10 @@ class Order(models.Model):
 class OrderLine(models.Model):
     """A line of an order; names and prices are copied so later edits don't change it.
 
-    In tax-inclusive markets `unit_amount` and `line_amount` are gross and
-    `tax_amount` is the VAT they include; otherwise they are net and `tax_amount` is
-    added on top.
+    Every amount says whether it is net or gross: `line_net_amount` +
+    `tax_amount` == `line_gross_amount` whatever the market; unit amounts are
+    rounded to cents on their own. Which of them a page shows is the market's
+    choice (`Order.prices_include_tax`), not a property of the stored amounts.
     """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -170,8 +171,18 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(
         _("quantity"), validators=[MinValueValidator(1)]
     )
-    unit_amount = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    line_amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    unit_net_amount = models.DecimalField(
+        _("unit price, net"), max_digits=12, decimal_places=2
+    )
+    unit_gross_amount = models.DecimalField(
+        _("unit price, gross"), max_digits=12, decimal_places=2
+    )
+    line_net_amount = models.DecimalField(
+        _("amount, net"), max_digits=12, decimal_places=2
+    )
+    line_gross_amount = models.DecimalField(
+        _("amount, gross"), max_digits=12, decimal_places=2
+    )
     tax_rate = models.DecimalField(_("tax rate"), max_digits=6, decimal_places=4)
     tax_amount = models.DecimalField(_("tax"), max_digits=12, decimal_places=2)
 

@@ -32,6 +32,7 @@ from shop.orders.access import order_detail_queryset, order_link_path
 from shop.orders.mail import templated_email_send
 from shop.orders.payments import payment_provider
 from shop.orders.payments.base import ChargeResult, ChargeStatus, PaymentProvider
+from shop.pricing.services import money_round
 from shop.storefront.cache import catalog_version_bump
 
 logger = logging.getLogger(__name__)
@@ -169,6 +170,27 @@ def _order_from_summary(
     )
 
 
+def order_line_amounts(
+    *, unit: Decimal, line: Decimal, tax: Decimal, rate: Decimal, gross: bool
+) -> dict[str, Decimal]:
+    """Net and gross unit and line amounts of an order line from the summary's
+    amounts, which are gross when `gross` and net otherwise; net + tax == gross."""
+    if gross:
+        unit_gross = unit
+        unit_net = money_round(unit / (1 + rate))
+        line_gross, line_net = line, line - tax
+    else:
+        unit_net = unit
+        unit_gross = money_round(unit * (1 + rate))
+        line_net, line_gross = line, line + tax
+    return {
+        "unit_net_amount": unit_net,
+        "unit_gross_amount": unit_gross,
+        "line_net_amount": line_net,
+        "line_gross_amount": line_gross,
+    }
+
+
 def _order_lines_create(*, order: Order, summary: CheckoutSummary) -> None:
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -178,10 +200,15 @@ def _order_lines_create(*, order: Order, summary: CheckoutSummary) -> None:
             variant_name=line.variant_name,
             sku=line.sku,
             quantity=line.quantity,
-            unit_amount=line.unit_amount,
-            line_amount=line.line_amount,
             tax_rate=line.tax_rate,
             tax_amount=line.tax_amount,
+            **order_line_amounts(
+                unit=line.unit_amount,
+                line=line.line_amount,
+                tax=line.tax_amount,
+                rate=line.tax_rate,
+                gross=summary.tax_included,
+            ),
         )
         for line in summary.lines
     )
@@ -381,13 +408,17 @@ def invoice_tax_breakdown(*, order: Order) -> list[TaxBreakdownRow]:
     """Net, tax and gross per tax rate of an order (goods and shipping)."""
     rows: dict[Decimal, list[Decimal]] = {}
     parts = [
-        (line.tax_rate, line.line_amount, line.tax_amount) for line in order.lines.all()
+        (line.tax_rate, line.line_net_amount, line.tax_amount)
+        for line in order.lines.all()
     ]
-    parts.append((order.shipping_tax_rate, order.shipping, order.shipping_tax))
-    for rate, amount, tax in parts:
-        if amount == 0 and tax == 0:
+    # The order's shipping is gross where prices include tax, net elsewhere.
+    shipping_net = order.shipping - order.shipping_tax
+    if not order.prices_include_tax:
+        shipping_net = order.shipping
+    parts.append((order.shipping_tax_rate, shipping_net, order.shipping_tax))
+    for rate, net, tax in parts:
+        if net == 0 and tax == 0:
             continue
-        net = amount - tax if order.prices_include_tax else amount
         row = rows.setdefault(rate, [Decimal("0"), Decimal("0")])
         row[0] += net
         row[1] += tax

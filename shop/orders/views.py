@@ -1,6 +1,10 @@
 """The shopper's orders: history, detail, invoice, guests' signed links, and the
 withdrawal information with its model form."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +14,9 @@ from django.views.decorators.http import require_safe
 from shop.models import Order
 from shop.orders.access import access_guest_order, access_order
 from shop.orders.services import invoice_tax_breakdown, order_list_for_user
+
+if TYPE_CHECKING:  # annotations only: orders are read through access_order
+    from shop.models import Order
 
 
 @require_safe

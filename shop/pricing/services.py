@@ -3,6 +3,7 @@
 What a shopper pays is read in one place: `shop.pricing.selectors.price_effective`.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -189,3 +190,30 @@ def promotions_end(
     if ended:
         catalog_version_bump()
     return ended
+
+
+@transaction.atomic
+def variant_prices_save(
+    *, prices: list[VariantPrice], deleted: Sequence[VariantPrice] = ()
+) -> list[VariantPrice]:
+    """Save price rows as staff edited them, each through `price_set`; a row moved
+    to another market takes the old market's price away rather than keeping it."""
+    for price in deleted:
+        VariantPrice.objects.filter(pk=price.pk).delete()
+    stored = VariantPrice.objects.in_bulk([p.pk for p in prices if p.pk is not None])
+    saved = []
+    for price in prices:
+        before = stored.get(price.pk)
+        if before is not None and before.market_id != price.market_id:
+            before.delete()
+        saved.append(
+            price_set(
+                variant=price.variant,
+                market=price.market,
+                amount=price.amount,
+                regular_amount=price.regular_amount,
+            )
+        )
+    if deleted:
+        catalog_version_bump()
+    return saved

@@ -1,17 +1,21 @@
 """Writing a review of a product the shopper bought, and the review part of the
 product page."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from shop.models import Product
+from shop.catalog.selectors import product_active_by_slug
 from shop.reviews.services import (
     RATING_MAX,
     RATING_MIN,
@@ -22,6 +26,9 @@ from shop.reviews.services import (
     review_eligibility,
     review_submit,
 )
+
+if TYPE_CHECKING:  # annotations only: products are read through the selectors
+    from shop.models import Product
 
 
 class ReviewForm(forms.Form):
@@ -86,7 +93,9 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_write(request: HttpRequest, slug: str) -> HttpResponse:
-    product = get_object_or_404(Product, slug=slug, is_active=True)
+    product = product_active_by_slug(slug=slug)
+    if product is None:
+        raise Http404
     eligibility = review_eligibility(user=request.user, product=product)
     if request.method != "POST":
         return _form_page(

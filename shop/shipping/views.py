@@ -1,5 +1,9 @@
 """Parcel tracking: the shopper's timeline and the carriers' signed webhook."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +22,9 @@ from shop.shipping.services.webhooks import (
     carrier_payload_parse,
     carrier_signature_verify,
 )
+
+if TYPE_CHECKING:  # annotations only: orders are read through access_order
+    from shop.models import Order
 
 
 def _tracking(request: HttpRequest, order: Order, token: str = "") -> HttpResponse:

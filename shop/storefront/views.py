@@ -25,6 +25,7 @@ from shop.catalog.selectors import (
     products_for_market,
 )
 from shop.catalog.views import PAGE_SIZE
+from shop.checkout.services.cart import cart_market_follow
 from shop.markets.cookies import language_cookie_set, market_cookie_set
 from shop.markets.services import markets_active
 from shop.storefront.page_cache import storefront_cached
@@ -139,6 +140,7 @@ def market_switch(request: HttpRequest) -> HttpResponse:
     market_cookie_set(response, request=request, code=market.code)
     if request.user.is_authenticated:
         user_preferences_update(user=request.user, market=market)
+    cart_market_follow(user=request.user, session=request.session, market=market)
     return response
 
 

@@ -226,8 +226,10 @@ def bought(
         product_name=variant.product.name,
         sku=variant.sku,
         quantity=1,
-        unit_amount=Decimal("99.00"),
-        line_amount=Decimal("99.00"),
+        unit_net_amount=Decimal("99.00"),
+        unit_gross_amount=Decimal("99.00"),
+        line_net_amount=Decimal("99.00"),
+        line_gross_amount=Decimal("99.00"),
         tax_rate=Decimal("0"),
         tax_amount=Decimal("0.00"),
     )

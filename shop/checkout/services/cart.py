@@ -77,15 +77,21 @@ def cart_get(*, user, session: SessionBase) -> Cart | None:
     return Cart.objects.select_related("market").filter(pk=cart_id, user=None).first()
 
 
-def cart_lines(*, cart: Cart) -> list[CartLine]:
-    """The lines of a cart with variant, product, attributes and market price."""
+def cart_lines(*, cart: Cart, market: Market | None = None) -> list[CartLine]:
+    """The lines of a cart with variant, product, attributes and the price in
+    `market` (the cart's by default)."""
     return list(
         cart.lines.select_related(None)
         .prefetch_related(
-            Prefetch("variant", queryset=_variant_queryset(cart.market)),
+            Prefetch("variant", queryset=_variant_queryset(market or cart.market)),
         )
         .order_by("added_at", "id")
     )
+
+
+def cart_is_empty(*, cart: Cart) -> bool:
+    """Whether a cart has no lines."""
+    return not cart.lines.exists()
 
 
 def cart_item_count(*, user, session: SessionBase) -> int:
@@ -230,43 +236,84 @@ def cart_line_remove(*, cart: Cart, line_id: int) -> None:
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
 
 
-@transaction.atomic
-def cart_refresh(*, cart: Cart) -> list[str]:
-    """Take current prices and stock into the cart; returns what changed, in words."""
-    cart = Cart.objects.select_for_update().select_related("market").get(pk=cart.pk)
-    changes = []
-    for line in cart_lines(cart=cart):
+@dataclass
+class CartRefreshPlan:
+    """What taking current prices and stock into a cart changes, worked out in
+    memory: `lines` carry the new quantities and prices, nothing is saved."""
+
+    lines: list[CartLine]
+    removed: list[CartLine]
+    changed: dict[int, list[str]]
+    notices: list[str]
+
+
+def cart_refresh_plan(*, cart: Cart, market: Market | None = None) -> CartRefreshPlan:
+    """The cart's lines at current prices and stock in `market` (the cart's by
+    default), with what changed in words; writes nothing, so a GET may ask it.
+
+    In another market than the cart's the prices are that market's, as a market
+    switch would note them, so they are not reported as changes."""
+    market = market or cart.market
+    moving = market.pk != cart.market_id
+    plan = CartRefreshPlan(lines=[], removed=[], changed={}, notices=[])
+    for line in cart_lines(cart=cart, market=market):
         variant = line.variant
         name = variant.product.name
-        amount = cart_line_unit_amount(variant=variant, market=cart.market)
+        amount = cart_line_unit_amount(variant=variant, market=market)
         if amount is None or not variant.product.is_active:
-            changes.append(
+            plan.notices.append(
                 _("%(product)s is no longer sold in your market and was removed.")
                 % {"product": name}
             )
-            line.delete()
+            plan.removed.append(line)
             continue
         if variant.stock <= 0:
-            changes.append(
+            plan.notices.append(
                 _("%(product)s sold out and was removed.") % {"product": name}
             )
-            line.delete()
+            plan.removed.append(line)
             continue
         fields = []
         if line.quantity > variant.stock:
-            changes.append(
+            plan.notices.append(
                 _("Only %(count)d of %(product)s left: your cart now holds %(count)d.")
                 % {"count": variant.stock, "product": name}
             )
             line.quantity = variant.stock
             fields.append("quantity")
         if amount != line.unit_amount:
-            changes.append(_("The price of %(product)s changed.") % {"product": name})
+            if not moving:
+                plan.notices.append(
+                    _("The price of %(product)s changed.") % {"product": name}
+                )
             line.unit_amount = amount
             fields.append("unit_amount")
         if fields:
-            line.save(update_fields=fields)
-    return changes
+            plan.changed[line.pk] = fields
+        plan.lines.append(line)
+    return plan
+
+
+@transaction.atomic
+def cart_refresh(*, cart: Cart) -> list[str]:
+    """Take current prices and stock into the cart; returns what changed, in words."""
+    cart = Cart.objects.select_for_update().select_related("market").get(pk=cart.pk)
+    plan = cart_refresh_plan(cart=cart)
+    for line in plan.removed:
+        line.delete()
+    for line in plan.lines:
+        if line.pk in plan.changed:
+            line.save(update_fields=plan.changed[line.pk])
+    return plan.notices
+
+
+@transaction.atomic
+def cart_market_follow(*, user, session: SessionBase, market: Market) -> Cart | None:
+    """Move the shopper's cart, if any, to the market they chose."""
+    cart = cart_get(user=user, session=session)
+    if cart is None or cart.market_id == market.pk:
+        return cart
+    return cart_market_switch(cart=cart, market=market)
 
 
 @transaction.atomic
@@ -340,13 +387,19 @@ class CartRow:
     price: EffectivePrice | None = None
 
 
-def cart_rows(*, cart: Cart) -> list[CartRow]:
-    """The cart's lines at current prices, marking changes since they were added."""
+def cart_rows(*, cart: Cart, market: Market | None = None) -> list[CartRow]:
+    """The cart's lines at current prices in `market` (the cart's by default),
+    marking changes since they were added; writes nothing.
+
+    A cart from another market is priced in `market` as it stands; its noted
+    prices are in the other currency, so they are not compared."""
+    market = market or cart.market
+    same_market = market.pk == cart.market_id
     rows = []
     now = timezone.now()
-    for line in cart_lines(cart=cart):
+    for line in cart_lines(cart=cart, market=market):
         variant = line.variant
-        price = price_effective(variant=variant, market=cart.market, at=now)
+        price = price_effective(variant=variant, market=market, at=now)
         amount = price.amount if price is not None else None
         available = price is not None and variant.product.is_active
         rows.append(
@@ -354,7 +407,9 @@ def cart_rows(*, cart: Cart) -> list[CartRow]:
                 line=line,
                 unit_amount=amount,
                 line_amount=(amount or Decimal("0")) * line.quantity,
-                price_changed=available and amount != line.unit_amount,
+                price_changed=(
+                    same_market and available and amount != line.unit_amount
+                ),
                 available=available,
                 short_of_stock=line.quantity > variant.stock,
                 regular_amount=price.reference_amount if available else None,

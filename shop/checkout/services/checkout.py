@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from shop.checkout.services.cart import cart_line_unit_amount, cart_lines, variant_label
+from shop.checkout.services.cart import (
+    cart_is_empty,
+    cart_line_unit_amount,
+    cart_lines,
+    cart_market_switch,
+    cart_refresh,
+    cart_refresh_plan,
+    variant_label,
+)
 from shop.models import (
     Cart,
     CartLine,
@@ -299,14 +307,16 @@ def checkout_summary(
     shipping_method_id: int | None,
     lines: list[CartLine] | None = None,
     now: datetime | None = None,
+    market: Market | None = None,
 ) -> CheckoutSummary:
-    """Every charge of an order of this cart to this address, in the cart's market.
+    """Every charge of an order of this cart to this address, in `market` (the
+    cart's by default); `lines` may be the lines of a refresh plan.
 
     Raises CheckoutError when the cart is empty, the country is not one the market
     ships to, or the shipping method does not serve it.
     """
-    market = cart.market
-    lines = cart_lines(cart=cart) if lines is None else lines
+    market = market or cart.market
+    lines = cart_lines(cart=cart, market=market) if lines is None else lines
     if not lines:
         raise CheckoutError(_("Your cart is empty."))
     if address.country not in market.countries:
@@ -441,3 +451,50 @@ def checkout_summary(
         charges=charges,
         stale=stale,
     )
+
+
+def checkout_preview(
+    *,
+    cart: Cart,
+    market: Market,
+    address: ShippingAddress,
+    shipping_method_id: int | None,
+) -> tuple[CheckoutSummary | None, list[str]]:
+    """The summary in `market` at current prices and stock, with what changed in
+    words; writes nothing (a GET shows it). None: nothing is left to order."""
+    plan = cart_refresh_plan(cart=cart, market=market)
+    if not plan.lines:
+        return None, plan.notices
+    summary = checkout_summary(
+        cart=cart,
+        address=address,
+        shipping_method_id=shipping_method_id,
+        lines=plan.lines,
+        market=market,
+    )
+    return summary, plan.notices
+
+
+def checkout_prepare(
+    *,
+    cart: Cart,
+    market: Market,
+    address: ShippingAddress,
+    shipping_method_id: int | None,
+) -> tuple[Cart, CheckoutSummary | None, list[str]]:
+    """Move the cart to `market` and take current prices and stock into it, then
+    its summary, with what changed in words. None: nothing is left to order."""
+    if cart.market_id != market.pk:
+        cart = cart_market_switch(cart=cart, market=market)
+    summary = checkout_summary(
+        cart=cart, address=address, shipping_method_id=shipping_method_id
+    )
+    if not summary.stale:
+        return cart, summary, []
+    notices = cart_refresh(cart=cart)
+    if cart_is_empty(cart=cart):
+        return cart, None, notices
+    summary = checkout_summary(
+        cart=cart, address=address, shipping_method_id=shipping_method_id
+    )
+    return cart, summary, notices

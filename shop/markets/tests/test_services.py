@@ -1,8 +1,16 @@
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 
-from shop.markets.services import MARKET_COOKIE, market_resolve
+from shop.markets.services import (
+    MARKET_COOKIE,
+    market_resolve,
+    market_save,
+    markets_active,
+    markets_delete,
+)
 from shop.models import Market
+from shop.storefront.cache import CATALOG_VERSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +64,33 @@ def test_unknown_market_cookie_is_ignored():
     request = _request(HTTP_ACCEPT_LANGUAGE="es-ES")
     request.COOKIES[MARKET_COOKIE] = "XX"
     assert market_resolve(request=request).code == "ES"
+
+
+def test_market_save_clears_the_cache_and_the_cached_pages(
+    django_capture_on_commit_callbacks,
+):
+    us = Market.objects.get(code="US")
+    assert markets_active()["US"].name_en == "United States"
+    before = cache.get(CATALOG_VERSION_KEY, 0)
+    us.name_en = "USA"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        market_save(market=us)
+
+    assert markets_active()["US"].name_en == "USA"
+    assert cache.get(CATALOG_VERSION_KEY, 0) == before + 1
+
+
+def test_markets_delete_forgets_the_deleted_market(
+    django_capture_on_commit_callbacks,
+):
+    Market.objects.create(
+        code="XX", name="Nowhere", currency="EUR", prices_include_tax=True
+    )
+    assert "XX" in markets_active()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count = markets_delete(markets=Market.objects.filter(code="XX"))
+
+    assert count == 1
+    assert "XX" not in markets_active()

@@ -7,8 +7,6 @@ from django.utils.module_loading import import_string
 
 from shop.orders.payments.base import PaymentProvider
 
-DEFAULT_PROVIDER = "shop.orders.payments.offline.OfflineTestProvider"
-
 
 @cache
 def _provider(path: str) -> PaymentProvider:
@@ -17,4 +15,4 @@ def _provider(path: str) -> PaymentProvider:
 
 def payment_provider() -> PaymentProvider:
     """The configured provider (the offline test provider unless set otherwise)."""
-    return _provider(getattr(settings, "PAYMENT_PROVIDER", DEFAULT_PROVIDER))
+    return _provider(settings.PAYMENT_PROVIDER)

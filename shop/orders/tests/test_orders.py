@@ -81,7 +81,7 @@ def test_order_numbers_follow_each_other():
 def test_order_lines_keep_the_product_name_in_the_orders_language():
     order = _german_order(language="de")
     line = order.lines.get()
-    assert (line.product_name, line.quantity, line.unit_amount) == (
+    assert (line.product_name, line.quantity, line.unit_gross_amount) == (
         "Regenjacke",
         1,
         Decimal("119.00"),

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from shop.models import Market, PriceHistory, Variant
+from shop.models import Market, PriceHistory, Variant, VariantPrice
 from shop.pricing.selectors import price_effective
-from shop.pricing.services import price_set
+from shop.pricing.services import price_set, variant_prices_save
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,36 @@ def test_price_set_drops_a_regular_price_not_above_the_price():
         regular_amount=Decimal("30"),
     )
     assert price.regular_amount is None
+
+
+def test_price_row_moved_to_another_market_drops_the_old_markets_price():
+    variant = make_product(prices={"DE": "119.00"}).variants.get()
+    row = VariantPrice.objects.get(variant=variant)
+    row.market = Market.objects.get(code="FR")
+
+    variant_prices_save(prices=[row])
+
+    assert list(
+        VariantPrice.objects.filter(variant=variant).values_list(
+            "market__code", "amount"
+        )
+    ) == [("FR", Decimal("119.00"))]
+    assert PriceHistory.objects.get(variant=variant, market__code="FR").amount == (
+        Decimal("119.00")
+    )
+
+
+def test_price_rows_saved_and_deleted_together_go_through_price_set():
+    variant = make_product(prices={"DE": "119.00", "US": "129.00"}).variants.get()
+    de = VariantPrice.objects.get(variant=variant, market__code="DE")
+    us = VariantPrice.objects.get(variant=variant, market__code="US")
+    de.amount = Decimal("99.00")
+
+    variant_prices_save(prices=[de], deleted=[us])
+
+    price = VariantPrice.objects.get(variant=variant)
+    assert (price.market.code, price.amount, price.prior_lowest_amount) == (
+        "DE",
+        Decimal("99.00"),
+        Decimal("119.00"),
+    )

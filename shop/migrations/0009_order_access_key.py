@@ -18,7 +18,7 @@ def access_keys_fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("shop", "0007_shipments"),
+        ("shop", "0008_promotions"),
     ]
 
     operations = [
