@@ -301,6 +301,14 @@ LIVE_TICK_SECONDS = float(os.environ.get("LIVE_TICK_SECONDS", "0.1"))
 LIVE_MAX_VIEWERS_PER_PROCESS = int(
     os.environ.get("LIVE_MAX_VIEWERS_PER_PROCESS", "150")
 )
+# Viewer slots per client, so that one client cannot take them all (live.streaming.
+# sessions): per IP address (as config.client_ip resolves it), per account or
+# browser session, and the share of the process's slots kept for signed-in shoppers.
+LIVE_MAX_VIEWERS_PER_ADDRESS = int(os.environ.get("LIVE_MAX_VIEWERS_PER_ADDRESS", "10"))
+LIVE_MAX_VIEWERS_PER_CLIENT = int(os.environ.get("LIVE_MAX_VIEWERS_PER_CLIENT", "3"))
+LIVE_VIEWER_SLOTS_SIGNED_IN_SHARE = float(
+    os.environ.get("LIVE_VIEWER_SLOTS_SIGNED_IN_SHARE", "0.2")
+)
 LIVE_MAX_SDP_BYTES = 32 * 1024
 LIVE_NEGOTIATION_TIMEOUT_SECONDS = 10.0
 LIVE_CONNECT_TIMEOUT_SECONDS = 20.0

@@ -7,16 +7,24 @@ socket: the same, plus report notices, for the show's host and staff. Who may op
 which is decided in ``live.access``: the viewers' socket only in a market the show is
 offered in.
 
-Frames are JSON objects of at most ``MAX_FRAME_BYTES`` with a ``type``. Close codes:
+Frames are JSON objects of at most ``MAX_FRAME_BYTES``, nested at most
+``live.realtime.frames.MAX_FRAME_DEPTH`` deep, with a ``type``. Close codes:
 
-* 4400 the frame is not a JSON object of a known type with the fields it needs,
+* 4400 the frame is not a JSON object of a known type with the fields it needs, or
+  it nests too deeply (error code ``too_deep``),
 * 4403 the host socket for a show the user may not control,
 * 4404 no such show, or not one offered in the socket's market,
 * 4413 the frame is larger than ``MAX_FRAME_BYTES``,
 * 4422 the comment is empty or too long (the page's form never sends those).
 
+A comment frame may carry a ``client_id`` (at most 64 characters, unique per message
+of that client): the ``ack`` names it and the comment's id, and a resend with the same
+``client_id`` (after a reconnect) gets the same comment back rather than a second one.
+
 A client that notices a gap in the ticks' ``seq`` numbers sends ``{"type": "sync"}``
-and gets the ``sync`` frame again (recent comments and pins from the database).
+and gets the ``sync`` frame again (recent comments and pins from the database); at
+most one per ``SYNC_INTERVAL_SECONDS``, a later one is sent when that is over. A
+publish that fails for good skips a ``seq`` number so that every viewer resyncs.
 
 Rule refusals that a fair viewer can run into (slow mode, rate limit, banned word, a
 link, a ban, not signed in) answer with an ``error`` frame and keep the socket open.
@@ -24,7 +32,7 @@ The consumer only parses, checks who may do what, and calls one service or selec
 how frames reach every viewer is explained in ``live.realtime``.
 """
 
-import json
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -49,7 +57,7 @@ from live.access import (
     access_show_for_view,
     market_for_scope,
 )
-from live.models import Reaction, ReportReason
+from live.models import COMMENT_CLIENT_ID_MAX_LENGTH, Comment, Reaction, ReportReason
 from live.services import comments as comment_services
 from live.services.errors import LiveRuleError
 
@@ -61,6 +69,8 @@ logger = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 4096
 REACTIONS_PER_SECOND = 10
 SYNC_INTERVAL_SECONDS = 2.0
+
+CLIENT_ID_MAX_LENGTH = COMMENT_CLIENT_ID_MAX_LENGTH
 
 CLOSE_MALFORMED = 4400
 CLOSE_FORBIDDEN = 4403
@@ -88,6 +98,7 @@ class ClientFrame:
     kind: str = ""
     comment_id: int = 0
     reason: str = ""
+    client_id: str = ""
 
 
 _NEEDS = {
@@ -105,22 +116,15 @@ _NEEDS = {
 
 def frame_parse(raw: str | None, raw_bytes: bytes | None) -> ClientFrame:
     """Parse and shape-check a client frame; protocol breaches raise FrameError."""
-    if raw is None:
-        size = len(raw_bytes or b"")
-        if size > MAX_FRAME_BYTES:
-            raise FrameError(
-                "too_large", _("The message is too large."), CLOSE_TOO_LARGE
-            )
-        raise FrameError(
-            "malformed", _("Only JSON text messages are accepted."), CLOSE_MALFORMED
-        )
-    if len(raw) > MAX_FRAME_BYTES or len(raw.encode("utf-8")) > MAX_FRAME_BYTES:
-        raise FrameError("too_large", _("The message is too large."), CLOSE_TOO_LARGE)
     try:
-        data = json.loads(raw)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or data.get("type") not in _NEEDS:
+        data = realtime.frame_load(raw, raw_bytes, max_bytes=MAX_FRAME_BYTES)
+    except realtime.FrameDecodeError as error:
+        message = {
+            "too_large": _("The message is too large."),
+            "too_deep": _("The message is nested too deeply."),
+        }.get(error.code, _("The message is not understood."))
+        raise FrameError(error.code, message, error.close_code) from None
+    if data.get("type") not in _NEEDS:
         raise FrameError(
             "malformed", _("The message is not understood."), CLOSE_MALFORMED
         )
@@ -134,6 +138,13 @@ def frame_parse(raw: str | None, raw_bytes: bytes | None) -> ClientFrame:
                 "malformed", _("The message is not understood."), CLOSE_MALFORMED
             )
         fields[name] = value
+    if frame_type == "comment":
+        client_id = data.get("client_id", "")
+        if not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH:
+            raise FrameError(
+                "malformed", _("The message is not understood."), CLOSE_MALFORMED
+            )
+        fields["client_id"] = client_id
     if frame_type == "report":
         reason = data.get("reason", ReportReason.OTHER)
         fields["reason"] = reason if isinstance(reason, str) else ""
@@ -144,6 +155,16 @@ class ShowConsumer(AsyncWebsocketConsumer):
     """A viewer's socket for one show."""
 
     host_socket = False
+    joined = False
+
+    async def __call__(self, scope, receive, send) -> None:
+        # Whatever ends the socket (a close, a crash in a handler, a cancelled task),
+        # it leaves its show: otherwise it stays a counted viewer that still gets
+        # every tick and keeps the show's pump running.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._leave()
 
     async def connect(self) -> None:
         self.show = None
@@ -152,6 +173,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
         self.language = self._language()
         self._taps = (0.0, 0)
         self._synced_at = 0.0
+        self._sync_later: asyncio.Task[None] | None = None
         show_id = int(self.scope["url_route"]["kwargs"]["show_id"])
         show = await database_sync_to_async(selectors.show_for_socket)(show_id=show_id)
         await self.accept()
@@ -167,6 +189,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
             await self._refuse(*refusal)
             return
         self.show = show
+        self.joined = True
         self.pump = await realtime.pump_join(
             show_id=show.pk, socket=self, counted=not self.host_socket
         )
@@ -208,13 +231,23 @@ class ShowConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=realtime.frame_encode(state))
 
     async def disconnect(self, code: int) -> None:
-        if self.show is None:
+        await self._leave()
+
+    async def _leave(self) -> None:
+        """Leave the show once: the pump, its presence and the host group."""
+        if not self.joined:
             return
-        if self.host_socket:
-            await self.channel_layer.group_discard(
-                realtime.host_group_name(self.show.pk), self.channel_name
-            )
-        await realtime.pump_leave(show_id=self.show.pk, socket=self)
+        self.joined = False
+        if self._sync_later is not None:
+            self._sync_later.cancel()
+        show_id = self.show.pk
+        try:
+            await realtime.pump_leave(show_id=show_id, socket=self)
+        finally:
+            if self.host_socket:
+                await self.channel_layer.group_discard(
+                    realtime.host_group_name(show_id), self.channel_name
+                )
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels runs close_old_connections in a worker thread before every
@@ -248,8 +281,19 @@ class ShowConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "pong"})
 
     async def on_sync(self, frame: ClientFrame) -> None:
-        # Asked for after a gap in the ticks' numbers; at most once per interval.
-        if time.monotonic() - self._synced_at >= SYNC_INTERVAL_SECONDS:
+        # Asked for after a gap in the ticks' numbers; at most once per interval. One
+        # asked for sooner is sent when the interval is over, never dropped: the
+        # client counts on it to fill the gap.
+        wait = self._synced_at + SYNC_INTERVAL_SECONDS - time.monotonic()
+        if wait <= 0:
+            await self._send_sync()
+        elif self._sync_later is None:
+            self._sync_later = asyncio.ensure_future(self._send_sync_after(wait))
+
+    async def _send_sync_after(self, wait: float) -> None:
+        await asyncio.sleep(wait)
+        self._sync_later = None
+        if self.joined:
             await self._send_sync()
 
     async def on_comment(self, frame: ClientFrame) -> None:
@@ -260,6 +304,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
                 user=self.user,
                 text=frame.text,
                 language=self.language,
+                client_id=frame.client_id,
             )
         except LiveRuleError as error:
             if error.code in comment_services.FATAL_CODES:
@@ -269,7 +314,11 @@ class ShowConsumer(AsyncWebsocketConsumer):
             else:
                 await self._error(error.code, str(error.message))
             return
-        await self._send({"type": "ack", "id": comment.pk})
+        # Sent once the comment is committed; a resend with the same client_id
+        # gets the same id back.
+        await self._send(
+            {"type": "ack", "id": comment.pk, "client_id": frame.client_id}
+        )
 
     async def on_react(self, frame: ClientFrame) -> None:
         if frame.kind not in Reaction.values:
@@ -393,6 +442,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
     async def _refuse(self, code: str, message: str, close_code: int) -> None:
         await self._error(code, message)
         await self.close(code=close_code)
+        await self._leave()  # a refused socket stops counting at once
 
 
 class HostConsumer(ShowConsumer):

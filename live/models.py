@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.models import SHOPPER_LANGUAGE_CHOICES, Market, Product, Promotion
 
+COMMENT_CLIENT_ID_MAX_LENGTH = 64
 COMMENT_MAX_LENGTH = 300
 
 
@@ -249,11 +250,23 @@ class Comment(models.Model):
         related_name="+",
         verbose_name=_("deleted by"),
     )
+    # The posting client's id for this message: a resend after a lost ack finds the
+    # comment already stored instead of storing it twice.
+    client_id = models.CharField(
+        _("client message id"), max_length=COMMENT_CLIENT_ID_MAX_LENGTH, blank=True
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "user", "client_id"],
+                condition=~Q(client_id=""),
+                name="live_comment_unique_client_id",
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["show", "-id"],

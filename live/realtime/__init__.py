@@ -45,7 +45,9 @@ same state lives in this process's memory.
 
 from live.realtime.frames import (
     FRAME_MESSAGE_TYPE,
+    FrameDecodeError,
     frame_encode,
+    frame_load,
     group_name,
     host_group_name,
     tick_seconds,
@@ -59,17 +61,20 @@ from live.realtime.stores import (
     RedisStore,
     buffer_push,
     store_new,
+    window_hit,
 )
 
 __all__ = [
     "FRAME_MESSAGE_TYPE",
     "Batch",
+    "FrameDecodeError",
     "LiveStore",
     "MemoryStore",
     "RedisStore",
     "ShowPump",
     "buffer_push",
     "frame_encode",
+    "frame_load",
     "group_name",
     "host_group_name",
     "item_publish",
@@ -79,4 +84,5 @@ __all__ = [
     "pump_leave",
     "store_new",
     "tick_seconds",
+    "window_hit",
 ]

@@ -1,5 +1,12 @@
-"""Publishing from synchronous code: services call these once their write commits."""
+"""Publishing from synchronous code: services call these once their write commits.
 
+A publish that fails is tried again (``PUBLISH_ATTEMPTS`` in all). If it still fails
+the item is in the database but on its way to nobody, so the show's tick number is
+skipped: every viewer's next tick shows a gap, and the page asks for a ``sync`` that
+reads recent comments and events from the database (static/js/live_socket.js).
+"""
+
+import logging
 import time
 from typing import Any
 
@@ -12,11 +19,36 @@ from live.realtime.frames import (
     group_name,
     host_group_name,
 )
-from live.realtime.stores import buffer_push
+from live.realtime.stores import buffer_push, seq_skip
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_ATTEMPTS = 3
+PUBLISH_BACKOFF_SECONDS = 0.05
 
 
 def item_publish(*, show_id: int, delivery: str, item: dict[str, Any]) -> None:
-    """Send a stored comment or event towards the show's viewers (call on commit)."""
+    """Send a stored comment or event towards the show's viewers (call on commit).
+
+    Retries a failing publish; when every attempt fails, viewers are made to resync.
+    """
+    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+        try:
+            _item_send(show_id=show_id, delivery=delivery, item=item)
+            return
+        except Exception:
+            if attempt == PUBLISH_ATTEMPTS:
+                logger.exception("live: publishing to show %s failed", show_id)
+                break
+            time.sleep(PUBLISH_BACKOFF_SECONDS * 2 ** (attempt - 1))
+    try:
+        seq_skip(show_id)
+    except Exception:
+        # Redis is gone altogether: so are the ticks; viewers resync on reconnecting.
+        logger.exception("live: asking show %s's viewers to resync failed", show_id)
+
+
+def _item_send(*, show_id: int, delivery: str, item: dict[str, Any]) -> None:
     from live.models import ChatDelivery
 
     item = {**item, "at_ms": int(time.time() * 1000)}

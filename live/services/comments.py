@@ -1,7 +1,6 @@
 """Comments and their moderation: checks, storage before broadcast, bans, reports."""
 
 import re
-import time
 import unicodedata
 from typing import Any
 
@@ -21,6 +20,7 @@ from live.access import (
     show_role,
 )
 from live.models import (
+    COMMENT_CLIENT_ID_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
     BannedWord,
     Comment,
@@ -136,16 +136,13 @@ def _moderator_check(show: Show, user: User) -> None:
 
 
 def _limits_check(*, show: Show, user: User) -> None:
-    """Slow mode (per show and user) and the rate limit (per user), atomic."""
-    window = int(time.time() // RATE_LIMIT_WINDOW_SECONDS)
-    rate_key = f"live:rate:{user.pk}:{window}"
-    cache.add(rate_key, 0, RATE_LIMIT_WINDOW_SECONDS * 2)
-    try:
-        posted = cache.incr(rate_key)
-    except ValueError:  # expired between add and incr
-        cache.set(rate_key, 1, RATE_LIMIT_WINDOW_SECONDS * 2)
-        posted = 1
-    if posted > RATE_LIMIT_COMMENTS:
+    """Slow mode (per show and user) and the rate limit (per user, sliding), atomic."""
+    allowed = realtime.window_hit(
+        key=f"comments:{user.pk}",
+        limit=RATE_LIMIT_COMMENTS,
+        window_seconds=RATE_LIMIT_WINDOW_SECONDS,
+    )
+    if not allowed:
         raise CommentRejected(
             _(
                 "You are commenting too fast: at most %(count)d comments in "
@@ -169,11 +166,28 @@ def _limits_check(*, show: Show, user: User) -> None:
 
 
 def comment_post(
-    *, show: Show, user: User | AnonymousUser, text: str, language: str = ""
+    *,
+    show: Show,
+    user: User | AnonymousUser,
+    text: str,
+    language: str = "",
+    client_id: str = "",
 ) -> Comment:
-    """Check a viewer's comment against every rule, store it, broadcast on commit."""
+    """Check a viewer's comment against every rule, store it, broadcast on commit.
+
+    `client_id` is the posting client's id for this message: sending it again (after
+    a lost ack) returns the comment stored the first time instead of a second one.
+    """
     if not user.is_authenticated:
         raise CommentRejected(_("Sign in to comment."), code="sign_in")
+    if not isinstance(client_id, str) or len(client_id) > COMMENT_CLIENT_ID_MAX_LENGTH:
+        raise CommentRejected(_("The message id is not valid."), code="client_id")
+    if client_id:
+        stored = Comment.objects.filter(
+            show=show, user=user, client_id=client_id
+        ).first()
+        if stored is not None:
+            return stored
     if not isinstance(text, str):
         raise CommentRejected(_("A comment must be text."), code="empty")
     text = text_clean(text)
@@ -207,25 +221,39 @@ def comment_post(
             _("Links and web addresses are not allowed in comments."), code="link"
         )
     _limits_check(show=show, user=user)
-    with transaction.atomic():
-        comment = Comment.objects.create(
-            show=show,
-            user=user,
-            author_name=author_name_for(user),
-            by_host=show_role(user=user, show=show) == ShowRole.HOST,
-            text=text,
-            created_at=timezone.now(),
-        )
-        _publish_on_commit(
-            show, {"kind": "comment", "comment": comment_payload(comment)}
-        )
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                show=show,
+                user=user,
+                author_name=author_name_for(user),
+                by_host=show_role(user=user, show=show) == ShowRole.HOST,
+                text=text,
+                created_at=timezone.now(),
+                client_id=client_id,
+            )
+            _publish_on_commit(
+                show, {"kind": "comment", "comment": comment_payload(comment)}
+            )
+    except IntegrityError:
+        if not client_id:
+            raise
+        # The same message arrived twice at once; the other copy was stored first.
+        return Comment.objects.get(show=show, user=user, client_id=client_id)
     return comment
 
 
 def _publish_on_commit(show: Show, item: dict[str, Any]) -> None:
+    """Publish once the write commits; a failed publish never undoes the write.
+
+    ``realtime.item_publish`` retries, and when it gives up it makes viewers resync
+    from the database; robust=True keeps an error there from reaching the caller,
+    who has stored the comment and must hear so.
+    """
     show_id, delivery = show.pk, show.chat_delivery
     transaction.on_commit(
-        lambda: realtime.item_publish(show_id=show_id, delivery=delivery, item=item)
+        lambda: realtime.item_publish(show_id=show_id, delivery=delivery, item=item),
+        robust=True,
     )
 
 

@@ -9,6 +9,7 @@ host's and viewers' peer connections; ``offers`` checks what an SDP offer holds;
 from live.streaming.offers import Role, StreamError, max_sdp_bytes, offer_check
 from live.streaming.sessions import (
     PeerSession,
+    Viewer,
     ice_servers,
     max_viewers,
     session_close,
@@ -27,6 +28,7 @@ __all__ = [
     "PeerSession",
     "Role",
     "StreamError",
+    "Viewer",
     "ice_servers",
     "max_sdp_bytes",
     "max_viewers",

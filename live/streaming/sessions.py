@@ -23,6 +23,7 @@ import asyncio
 import contextvars
 import logging
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 
 from aiortc import (
@@ -76,6 +77,47 @@ def max_viewers() -> int:
     return settings.LIVE_MAX_VIEWERS_PER_PROCESS
 
 
+def max_viewers_per_address() -> int:
+    """Viewer connections one client IP may hold in this process (0: no limit)."""
+    return settings.LIVE_MAX_VIEWERS_PER_ADDRESS
+
+
+def max_viewers_per_client() -> int:
+    """Viewer connections one account or browser session may hold (0: no limit)."""
+    return settings.LIVE_MAX_VIEWERS_PER_CLIENT
+
+
+def signed_in_slots() -> int:
+    """Viewer slots of this process that only signed-in shoppers may take."""
+    share = settings.LIVE_VIEWER_SLOTS_SIGNED_IN_SHARE
+    return int(max_viewers() * min(max(share, 0.0), 1.0))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks to watch: the client's IP, account or browser session, signed in."""
+
+    address: str | None = None
+    client_key: str | None = None
+    signed_in: bool = False
+
+    @classmethod
+    def of(cls, *, address: str | None, user, session_key: str | None) -> Viewer:
+        signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in:
+            client_key = f"user:{user.pk}"
+        else:
+            client_key = f"session:{session_key}" if session_key else None
+        return cls(address=address, client_key=client_key, signed_in=signed_in)
+
+    def holds(self) -> tuple[str, ...]:
+        """The counters one connection of this viewer takes a slot from."""
+        keys = [f"address:{self.address}"] if self.address else []
+        if self.client_key:
+            keys.append(self.client_key)
+        return tuple(keys)
+
+
 def _negotiation_timeout() -> float:
     return settings.LIVE_NEGOTIATION_TIMEOUT_SECONDS
 
@@ -108,6 +150,7 @@ class PeerSession:
     reason: str = ""
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     timer: asyncio.TimerHandle | None = None
+    viewer: Viewer | None = None
 
     async def wait_closed(self) -> str:
         """Wait until the session ends; returns why ("ended", "replaced", …)."""
@@ -135,6 +178,8 @@ class _Registry:
         self.streams: dict[int, ShowStream] = {}
         self.sessions: dict[str, PeerSession] = {}
         self.viewer_slots = 0
+        self.anonymous_slots = 0
+        self.held: Counter[str] = Counter()
         self.tasks: set[asyncio.Future] = set()
 
     def bind(self) -> None:
@@ -143,8 +188,62 @@ class _Registry:
             # A new event loop (a test's, or after a restart): nothing old survives.
             self.streams.clear()
             self.sessions.clear()
-            self.viewer_slots = 0
+            self.viewer_slots = self.anonymous_slots = 0
+            self.held.clear()
             self.loop = loop
+
+    def slot_take(self, viewer: Viewer) -> None:
+        """Take a viewer slot, or StreamError when a limit says no."""
+        per_address = max_viewers_per_address()
+        if (
+            per_address
+            and viewer.address
+            and self.held[f"address:{viewer.address}"] >= per_address
+        ):
+            raise StreamError(
+                _(
+                    "Too many video connections from your network (at most "
+                    "%(count)d). Close another player and try again."
+                )
+                % {"count": per_address},
+                code="too_many",
+            )
+        per_client = max_viewers_per_client()
+        if (
+            per_client
+            and viewer.client_key
+            and self.held[viewer.client_key] >= per_client
+        ):
+            raise StreamError(
+                _(
+                    "You are already watching in %(count)d windows. Close one "
+                    "and try again."
+                )
+                % {"count": per_client},
+                code="too_many",
+            )
+        limit = max_viewers()
+        if not viewer.signed_in:
+            limit -= signed_in_slots()
+        slots = self.viewer_slots if viewer.signed_in else self.anonymous_slots
+        if self.viewer_slots >= max_viewers() or slots >= limit:
+            raise StreamError(
+                _("Too many viewers on this server right now. Try again shortly."),
+                code="full",
+            )
+        self.viewer_slots += 1
+        if not viewer.signed_in:
+            self.anonymous_slots += 1
+        self.held.update(viewer.holds())
+
+    def slot_give_back(self, viewer: Viewer) -> None:
+        self.viewer_slots -= 1
+        if not viewer.signed_in:
+            self.anonymous_slots -= 1
+        self.held.subtract(viewer.holds())
+        for key in viewer.holds():
+            if self.held[key] <= 0:
+                del self.held[key]
 
     def keep(self, future: asyncio.Future) -> None:
         self.tasks.add(future)
@@ -205,7 +304,8 @@ async def _session_close(session: PeerSession, reason: str) -> None:
     _registry.sessions.pop(session.id, None)
     stream = _registry.streams.get(session.show_id)
     if session.role == "watch":
-        _registry.viewer_slots -= 1
+        if session.viewer is not None:
+            _registry.slot_give_back(session.viewer)
         if stream is not None:
             stream.viewers.pop(session.id, None)
     elif stream is not None and stream.publisher is session:
@@ -297,23 +397,33 @@ async def stream_publish(
     return session
 
 
-async def stream_watch(*, show: Show, offer_sdp: object) -> PeerSession:
-    """Answer a viewer's receive-only offer with the show's relayed media."""
+async def stream_watch(
+    *, show: Show, offer_sdp: object, viewer: Viewer | None = None
+) -> PeerSession:
+    """Answer a viewer's receive-only offer with the show's relayed media.
+
+    Each viewer connection holds a slot of this process until it closes, fails ICE
+    or misses the connect deadline: at most ``max_viewers()`` in all, at most
+    ``max_viewers_per_address()`` per client IP and ``max_viewers_per_client()``
+    per account or browser session (code ``too_many``), and ``signed_in_slots()``
+    of them are kept for signed-in shoppers (code ``full`` for others).
+    """
     _registry.bind()
     _live_check(show)
     description = offer_check(sdp=offer_sdp, role="watch")
-    if _registry.viewer_slots >= max_viewers():
-        raise StreamError(
-            _("Too many viewers on this server right now. Try again shortly."),
-            code="full",
+    viewer = viewer or Viewer()
+    _registry.slot_take(viewer)
+    try:
+        stream = _registry.streams.get(show.pk) or _stream_new(
+            show.pk, preferred_video_codec()
         )
-    stream = _registry.streams.get(show.pk) or _stream_new(
-        show.pk, preferred_video_codec()
-    )
-    codecs_check(description, role="watch", video_mime=stream.video_mime)
-    pc = _peer_connection()
-    _registry.viewer_slots += 1  # given back when the session closes
+        codecs_check(description, role="watch", video_mime=stream.video_mime)
+        pc = _peer_connection()
+    except BaseException:
+        _registry.slot_give_back(viewer)
+        raise
     session = _session_new(show_id=show.pk, role="watch", pc=pc)
+    session.viewer = viewer  # its slot is given back when the session closes
     try:
         async with asyncio.timeout(_negotiation_timeout()):
             await pc.setRemoteDescription(

@@ -19,7 +19,8 @@ tells the client when its connection ends for a reason the client should know::
 Frames are JSON objects of at most ``max_sdp_bytes() + FRAME_OVERHEAD_BYTES``.
 Refusals send ``{"type": "error", "code": …, "message": …}`` and close with:
 
-* 4400 the frame or its SDP cannot be read,
+* 4400 the frame or its SDP cannot be read, or the frame nests too deeply
+  (``live.realtime.frames.MAX_FRAME_DEPTH``),
 * 4403 the publish socket for a show the user may not control,
 * 4404 no such show, or not one offered in the socket's market,
 * 4408 the negotiation took too long,
@@ -27,6 +28,8 @@ Refusals send ``{"type": "error", "code": …, "message": …}`` and close with:
 * 4410 the show has ended,
 * 4413 the frame or its SDP is too large,
 * 4415 the offer lacks the codec the show is relayed in,
+* 4429 this client (IP address, account or browser session) already holds as many
+  video connections as it may (``LIVE_MAX_VIEWERS_PER_ADDRESS``/``_PER_CLIENT``),
 * 4503 this server has as many viewers as it takes (try again later).
 
 Origins are checked by the ASGI stack (``AllowedHostsOriginValidator``). The media
@@ -51,7 +54,7 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from live import selectors, streaming
+from live import realtime, selectors, streaming
 from live.access import (
     ShowAction,
     access_show_for_control,
@@ -71,6 +74,7 @@ CLOSE_CONFLICT = 4409
 CLOSE_ENDED = 4410
 CLOSE_TOO_LARGE = 4413
 CLOSE_CODEC = 4415
+CLOSE_TOO_MANY = 4429
 CLOSE_FULL = 4503
 
 # Stream refusals that close the socket, and with which code; others leave it open.
@@ -81,6 +85,7 @@ _CLOSE_CODES = {
     "busy": CLOSE_CONFLICT,
     "too_large": CLOSE_TOO_LARGE,
     "codec": CLOSE_CODEC,
+    "too_many": CLOSE_TOO_MANY,
     "full": CLOSE_FULL,
 }
 
@@ -126,6 +131,14 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
 
     async def open_session(self, show: Show, sdp: object) -> PeerSession:
         raise NotImplementedError
+
+    async def __call__(self, scope, receive, send) -> None:
+        # The peer connection and its viewer slot go with the socket, however it ends.
+        self.session = self.watcher = None
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._session_drop()
 
     async def disconnect(self, code: int) -> None:
         await self._session_drop()
@@ -208,17 +221,16 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
         self, text_data: str | None, bytes_data: bytes | None
     ) -> dict[str, Any] | None:
         limit = streaming.max_sdp_bytes() + FRAME_OVERHEAD_BYTES
-        size = len(text_data.encode("utf-8")) if text_data is not None else 0
-        if size > limit or len(bytes_data or b"") > limit:
-            await self._refuse(
-                "too_large", _("The message is too large."), CLOSE_TOO_LARGE
-            )
-            return None
         try:
-            frame = json.loads(text_data) if text_data is not None else None
-        except ValueError:
-            frame = None
-        if not isinstance(frame, dict) or frame.get("type") not in (
+            frame = realtime.frame_load(text_data, bytes_data, max_bytes=limit)
+        except realtime.FrameDecodeError as error:
+            message = {
+                "too_large": _("The message is too large."),
+                "too_deep": _("The message is nested too deeply."),
+            }.get(error.code, _("The message is not understood."))
+            await self._refuse(error.code, message, error.close_code)
+            return None
+        if frame.get("type") not in (
             "offer",
             "stop",
             "ping",
@@ -273,4 +285,10 @@ class WatchConsumer(_SignalingConsumer):
     role = "watch"
 
     async def open_session(self, show: Show, sdp: object) -> PeerSession:
-        return await streaming.stream_watch(show=show, offer_sdp=sdp)
+        session = self.scope.get("session")
+        viewer = streaming.Viewer.of(
+            address=(self.scope.get("client") or (None, 0))[0],
+            user=self.user,
+            session_key=session.session_key if session is not None else None,
+        )
+        return await streaming.stream_watch(show=show, offer_sdp=sdp, viewer=viewer)

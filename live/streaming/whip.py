@@ -13,7 +13,9 @@ show's relay (``live.streaming.sessions``), like the signaling sockets. Refusals
 a plain-text body saying why: 401 no or wrong stream key, 403 the show is not live,
 404 no such show or session, 409 someone is already publishing, 413 the offer is too
 large, 415 the body is not ``application/sdp``, 400 the SDP cannot be used, 422 it
-lacks the show's codec, 503 this server is full or negotiation timed out.
+lacks the show's codec, 429 this client already holds as many video connections as
+it may (per IP address, account or browser session), 503 this server is full or
+negotiation timed out.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ _STATUS = {
     "too_large": 413,
     "bad_sdp": 400,
     "codec": 422,
+    "too_many": 429,
     "full": 503,
     "timeout": 503,
     "restart": 503,
@@ -94,7 +97,7 @@ def _bearer(request: HttpRequest) -> str:
 
 def _refused(error: StreamError) -> HttpResponse:
     status = _STATUS.get(error.code, 400)
-    headers = {"Retry_After": "5"} if status == 503 else {}
+    headers = {"Retry_After": "5"} if status in (429, 503) else {}
     return _plain(status, str(error.message), **headers)
 
 
@@ -183,7 +186,14 @@ async def whep_endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(offer, HttpResponse):
         return offer
     try:
-        session = await streaming.stream_watch(show=show, offer_sdp=offer)
+        viewer = streaming.Viewer.of(
+            address=request.META.get("REMOTE_ADDR"),
+            user=await request.auser(),
+            session_key=request.session.session_key,
+        )
+        session = await streaming.stream_watch(
+            show=show, offer_sdp=offer, viewer=viewer
+        )
     except StreamError as error:
         return _refused(error)
     return _created(

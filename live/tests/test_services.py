@@ -1,6 +1,8 @@
 """Live-show services: going live, pins, reminders, comment rules and moderation."""
 
 import json
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.sites.models import Site
@@ -19,6 +21,7 @@ from live.models import (
     ShowReminder,
     ShowStatus,
 )
+from live.realtime import publish as realtime_publish
 from live.realtime import stores as realtime_stores
 from live.services.comments import (
     banned_word_delete,
@@ -447,3 +450,116 @@ def test_dismissing_a_report_leaves_the_comment():
     comment.refresh_from_db()
     assert report.status == ReportStatus.DISMISSED
     assert comment.is_deleted is False
+
+
+# --- the comment rate limit slides ---------------------------------------------------
+
+
+@pytest.fixture(params=["redis", "memory"])
+def window_clock(request, settings, monkeypatch):
+    """The rate limit's clock, set by the test, on Redis and on the in-memory store."""
+    if request.param == "memory":
+        settings.REDIS_URL = ""
+        monkeypatch.setattr(realtime_stores, "_windows", {})
+    clock = SimpleNamespace(now=0.0)
+    monkeypatch.setattr(
+        realtime_stores,
+        "time",
+        SimpleNamespace(time=lambda: clock.now, monotonic=time.monotonic),
+    )
+    return clock
+
+
+def test_rate_limit_holds_across_the_edge_of_a_fixed_window(window_clock):
+    show, user = make_show(), make_user()
+    edge = (time.time() // 10 + 1) * 10  # where a fixed ten-second window turns over
+    window_clock.now = edge - 0.1
+    for n in range(5):
+        comment_post(show=show, user=user, text=f"before the edge {n}")
+
+    window_clock.now = edge + 0.1
+    with pytest.raises(CommentRejected) as refused:
+        comment_post(show=show, user=user, text="just after the edge")
+    assert refused.value.code == "rate_limited"
+
+    window_clock.now = edge - 0.1 + 10.01  # the first five have slid out
+    comment_post(show=show, user=user, text="ten seconds later")
+    assert Comment.objects.filter(show=show, user=user).count() == 6
+
+
+# --- comments are stored once per client message, and published robustly -----------
+
+
+def test_a_resent_comment_returns_the_stored_one():
+    show, user = make_show(), make_user()
+
+    first = comment_post(
+        show=show, user=user, text="Is it waterproof?", client_id="m-1"
+    )
+    again = comment_post(
+        show=show, user=user, text="Is it waterproof?", client_id="m-1"
+    )
+
+    assert again.pk == first.pk
+    assert Comment.objects.filter(show=show).count() == 1
+
+
+def test_client_ids_are_per_author():
+    show, ana, ben = make_show(), make_user(), make_user()
+
+    first = comment_post(show=show, user=ana, text="Blue please", client_id="m-1")
+    other = comment_post(show=show, user=ben, text="Red please", client_id="m-1")
+
+    assert other.pk != first.pk
+    assert Comment.objects.filter(show=show).count() == 2
+
+
+def test_a_resend_does_not_count_against_the_rate_limit():
+    show, user = make_show(), make_user()
+    for n in range(5):
+        comment_post(show=show, user=user, text=f"comment {n}", client_id=f"m-{n}")
+
+    again = comment_post(show=show, user=user, text="comment 4", client_id="m-4")
+
+    assert again.text == "comment 4"
+    assert Comment.objects.filter(show=show).count() == 5
+
+
+def test_a_publish_that_fails_once_is_tried_again(monkeypatch):
+    show = make_show()
+    failures = iter([ConnectionError("redis blinked")])
+    real_push = realtime_publish.buffer_push
+
+    def flaky_push(show_id, item):
+        for error in failures:
+            raise error
+        real_push(show_id, item)
+
+    monkeypatch.setattr(realtime_publish, "buffer_push", flaky_push)
+    realtime_publish.item_publish(
+        show_id=show.pk,
+        delivery=show.chat_delivery,
+        item={"kind": "comment_deleted", "id": 7},
+    )
+
+    assert [(i["kind"], i["id"]) for i in _buffered(show)] == [("comment_deleted", 7)]
+
+
+def test_a_publish_that_keeps_failing_skips_a_tick_number(monkeypatch):
+    show = make_show()
+    client = realtime_stores._sync_client()
+    client.set(f"live:show:{show.pk}:seq", 41)
+
+    def down(show_id, item):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(realtime_publish, "buffer_push", down)
+    monkeypatch.setattr(realtime_publish, "PUBLISH_BACKOFF_SECONDS", 0)
+    realtime_publish.item_publish(
+        show_id=show.pk,
+        delivery=show.chat_delivery,
+        item={"kind": "comment_deleted", "id": 7},
+    )
+
+    assert int(client.get(f"live:show:{show.pk}:seq")) == 42
+    assert _buffered(show) == []

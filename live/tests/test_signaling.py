@@ -381,3 +381,14 @@ async def test_a_host_with_another_codec_restarts_the_viewers_on_a_new_relay(pee
     answer = (await _frame(viewer_socket, "answer"))["sdp"]
     assert "H264" in answer
     assert "VP8" not in answer
+
+
+async def test_a_deeply_nested_frame_closes_the_socket(peers):
+    show = await _db(_live_show)()
+    socket = await _open(show, "watch")
+
+    await socket.send_to(
+        text_data='{"type":"ping","x":' + "[" * 2000 + "]" * 2000 + "}"
+    )
+
+    assert await _refusal(socket) == ("too_deep", 4400)

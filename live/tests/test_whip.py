@@ -13,7 +13,7 @@ from live import streaming
 from live.models import Show
 from live.services import shows as show_services
 from live.services.stream_keys import stream_key_matches, stream_key_rotate
-from live.tests.factories import make_host, make_show
+from live.tests.factories import make_host, make_show, make_user
 from live.tests.webrtc import Peers, answer_apply, host_offer, viewer_offer, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,9 +51,16 @@ async def _whip(show, sdp: str, key: str | None, **extra):
     )
 
 
-async def _whep(show, sdp: str):
-    return await AsyncClient().post(
-        f"/live/{show.pk}/whep", data=sdp, content_type="application/sdp"
+async def _whep(
+    show, sdp: str, *, browser: AsyncClient | None = None, address: str = ""
+):
+    # `address` stands for the client behind our proxy (TRUSTED_PROXY_COUNT = 1).
+    headers = {"X-Forwarded-For": address} if address else {}
+    return await (browser or AsyncClient()).post(
+        f"/live/{show.pk}/whep",
+        data=sdp,
+        content_type="application/sdp",
+        headers=headers,
     )
 
 
@@ -256,3 +263,88 @@ def test_host_sees_the_new_stream_key_once_with_the_whip_address():
     assert key in response.content.decode()
     assert f"http://testserver/live/{show.pk}/whip" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
+
+
+# --- viewer slots: per client IP, per client, a share kept for signed-in shoppers ---
+
+
+async def _whep_offer(peers, show, **extra):
+    _pc, _tracks, offer = await viewer_offer(peers)
+    return await _whep(show, offer, **extra)
+
+
+async def test_whep_beyond_the_per_address_limit_is_429(peers, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LIVE_MAX_VIEWERS_PER_ADDRESS = 2
+    show, _key = await _db(_live_show_with_key)()
+    for _ in range(2):
+        assert (
+            await _whep_offer(peers, show, address="203.0.113.7")
+        ).status_code == 201
+
+    refused = await _whep_offer(peers, show, address="203.0.113.7")
+    other = await _whep_offer(peers, show, address="198.51.100.9")
+
+    assert refused.status_code == 429
+    assert "Too many video connections from your network (at most 2)" in (
+        refused.content.decode()
+    )
+    assert refused["Retry-After"] == "5"
+    assert other.status_code == 201
+    assert streaming.stream_viewer_count(show_id=show.pk) == 3
+
+
+async def test_a_deleted_whep_session_gives_its_slot_back(peers, settings):
+    settings.LIVE_MAX_VIEWERS_PER_ADDRESS = 1
+    show, _key = await _db(_live_show_with_key)()
+    first = await _whep_offer(peers, show)
+    assert (await _whep_offer(peers, show)).status_code == 429
+
+    await AsyncClient().delete(first["Location"])
+
+    assert (await _whep_offer(peers, show)).status_code == 201
+
+
+async def test_a_whep_viewer_that_never_connects_gives_its_slot_back(peers, settings):
+    settings.LIVE_MAX_VIEWERS_PER_ADDRESS = 1
+    settings.LIVE_CONNECT_TIMEOUT_SECONDS = 0.5
+    show, _key = await _db(_live_show_with_key)()
+    assert (await _whep_offer(peers, show)).status_code == 201
+    assert (await _whep_offer(peers, show)).status_code == 429
+
+    await wait_for(lambda: streaming.stream_viewer_count(show_id=show.pk) == 0)
+
+    assert (await _whep_offer(peers, show)).status_code == 201
+
+
+async def test_an_anonymous_flood_leaves_the_signed_in_share_free(peers, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LIVE_MAX_VIEWERS_PER_PROCESS = 4
+    settings.LIVE_VIEWER_SLOTS_SIGNED_IN_SHARE = 0.5
+    show, _key = await _db(_live_show_with_key)()
+    answers = [
+        (await _whep_offer(peers, show, address=f"203.0.113.{n}")).status_code
+        for n in range(1, 6)
+    ]
+    shopper = AsyncClient()
+    await shopper.aforce_login(await _db(make_user)())
+
+    signed_in = await _whep_offer(peers, show, browser=shopper)
+
+    assert answers == [201, 201, 503, 503, 503]
+    assert signed_in.status_code == 201
+    assert streaming.stream_viewer_count(show_id=show.pk) == 3
+
+
+async def test_one_account_holds_at_most_its_share_of_players(peers, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LIVE_MAX_VIEWERS_PER_CLIENT = 1
+    show, _key = await _db(_live_show_with_key)()
+    shopper = AsyncClient()
+    await shopper.aforce_login(await _db(make_user)())
+    assert (await _whep_offer(peers, show, browser=shopper)).status_code == 201
+
+    refused = await _whep_offer(peers, show, browser=shopper, address="198.51.100.2")
+
+    assert refused.status_code == 429
+    assert "already watching in 1 windows" in refused.content.decode()

@@ -234,12 +234,23 @@ export function statusBadgeShow(root, status) {
   }
 }
 
+// Each comment carries a client_id. Until its ack arrives it stays pending and is
+// sent again, with the same client_id, when the socket reconnects: the server stores
+// it once and acks the same comment however often it arrives.
+function messageId() {
+  if (window.crypto && window.crypto.randomUUID) {
+    return window.crypto.randomUUID();
+  }
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
 export function wireCommentForm(form, send, textsByName) {
   if (!form) {
     return null;
   }
   const input = form.querySelector("input[name=text]");
   const status = form.querySelector("[data-comment-status]");
+  let pending = null;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
@@ -247,7 +258,9 @@ export function wireCommentForm(form, send, textsByName) {
       input.focus();
       return;
     }
-    if (send({ type: "comment", text })) {
+    const message = { type: "comment", text, client_id: messageId() };
+    if (send(message)) {
+      pending = message;
       input.value = "";
       status.textContent = "";
     } else {
@@ -255,11 +268,20 @@ export function wireCommentForm(form, send, textsByName) {
     }
   });
   return {
-    sent() {
+    sent(clientId) {
+      if (pending && pending.client_id === clientId) {
+        pending = null;
+      }
       status.textContent = textsByName.textSent || "";
     },
     error(message) {
+      pending = null;
       status.textContent = message;
+    },
+    resend() {
+      if (pending) {
+        send(pending);
+      }
     },
   };
 }
@@ -350,7 +372,7 @@ export function connectShow(root, hooks = {}) {
         break;
       case "ack":
         if (form) {
-          form.sent();
+          form.sent(frame.client_id);
         }
         break;
       case "error":
@@ -370,6 +392,9 @@ export function connectShow(root, hooks = {}) {
     onFrame,
     onState(state) {
       say(state === "closed" ? t.textReconnecting : "");
+      if (state === "open" && form) {
+        form.resend();
+      }
     },
   });
   return { texts: t, send, say, comments, form };
