@@ -202,8 +202,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Failed logins: 5 per account (key) and 50 per IP address in 5 minutes. The per-IP
+# limit is ten times higher, so one guessing client cannot lock out everyone behind
+# the same office or carrier-grade NAT address; docs/security.md lists every limit.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key"),
+    "login_failed": os.environ.get("LOGIN_FAILED_RATE", "5/5m/key,50/5m/ip"),
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
