@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.client_ip.ClientAddressMiddleware",
     "config.body_limit.RequestBodyLimitMiddleware",
+    "config.nul_bytes.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -128,6 +128,8 @@ def _text_field(data: dict, key: str, *, max_length: int, required: bool) -> str
         value = ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise KeyError(key)
+    if "\x00" in value:  # PostgreSQL cannot store it
+        raise KeyError(key)
     if len(value.strip()) > max_length:
         raise KeyError(key)
     return value.strip()

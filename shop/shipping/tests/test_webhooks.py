@@ -495,3 +495,14 @@ def test_a_sequence_that_is_not_a_whole_number_is_400(client, shipment):
 
     assert response.status_code == 400
     assert "event.sequence" in response.json()["error"]
+
+
+def test_a_nul_in_a_json_field_is_400_naming_the_field(client, shipment):
+    payload = delivery()
+    payload["event"] = {**payload["event"], "location": "a\u0000b"}
+
+    response = post(client, payload)
+
+    assert response.status_code == 400
+    assert "event.location" in response.json()["error"]
+    assert _nothing_written()
