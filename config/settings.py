@@ -348,10 +348,29 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Guest-order tokens are redacted (config.log_redaction) in every record that reaches
+# our handlers, and at the loggers that write request lines: Django's request errors,
+# runserver, daphne and gunicorn's access log (when gunicorn logs through Django's
+# configuration; see docs/security.md).
+_REDACTED_LOGGER = {"filters": ["guest_order_tokens"], "handlers": ["console"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "guest_order_tokens": {"()": "config.log_redaction.GuestOrderTokenFilter"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["guest_order_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {**_REDACTED_LOGGER, "level": "WARNING", "propagate": False},
+        "django.request": {"filters": ["guest_order_tokens"]},
+        "django.server": {**_REDACTED_LOGGER, "propagate": False},
+        "gunicorn.access": {**_REDACTED_LOGGER, "propagate": False},
+        "gunicorn.error": {**_REDACTED_LOGGER, "propagate": False},
+    },
 }
