@@ -14,6 +14,12 @@ SEEDING_MIGRATIONS = (
 
 
 @pytest.fixture(autouse=True)
+def _site_url(settings):
+    """Absolute links name the host the test client speaks to."""
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Every test starts with empty caches: no page or market leaks between tests."""
     cache.clear()

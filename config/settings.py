@@ -43,6 +43,10 @@ SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The shop's public origin: absolute links in pages (hreflang, canonical) and emails
+# are built from it, never from the request's Host header, which a client chooses
+# and a cached page would hand on to every later visitor.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.client_ip.ClientAddressMiddleware",
     "config.body_limit.RequestBodyLimitMiddleware",
+    "config.nul_bytes.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -198,8 +203,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Failed logins: 5 per account (key) and 50 per IP address in 5 minutes. The per-IP
+# limit is ten times higher, so one guessing client cannot lock out everyone behind
+# the same office or carrier-grade NAT address; docs/security.md lists every limit.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key"),
+    "login_failed": os.environ.get("LOGIN_FAILED_RATE", "5/5m/key,50/5m/ip"),
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -350,10 +358,29 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Guest-order tokens are redacted (config.log_redaction) in every record that reaches
+# our handlers, and at the loggers that write request lines: Django's request errors,
+# runserver, daphne and gunicorn's access log (when gunicorn logs through Django's
+# configuration; see docs/security.md).
+_REDACTED_LOGGER = {"filters": ["guest_order_tokens"], "handlers": ["console"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "guest_order_tokens": {"()": "config.log_redaction.GuestOrderTokenFilter"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["guest_order_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {**_REDACTED_LOGGER, "level": "WARNING", "propagate": False},
+        "django.request": {"filters": ["guest_order_tokens"]},
+        "django.server": {**_REDACTED_LOGGER, "propagate": False},
+        "gunicorn.access": {**_REDACTED_LOGGER, "propagate": False},
+        "gunicorn.error": {**_REDACTED_LOGGER, "propagate": False},
+    },
 }

@@ -45,6 +45,7 @@ from shop.storefront.cache import CATALOG_VERSION_KEY
 
 LOW_STOCK_THRESHOLD = 3
 REVIEWS_SHOWN = 20
+ATTRIBUTE_CACHE_SECONDS = 60
 NAV_CACHE_SECONDS = 3600
 
 
@@ -107,6 +108,29 @@ def nav_categories() -> list[NavCategory]:
     ]
     cache.set(key, (version, items), timeout=NAV_CACHE_SECONDS)
     return items
+
+
+def attribute_values_by_slug() -> dict[str, frozenset[str]]:
+    """Every attribute's value slugs, by attribute slug; cached per catalog version.
+
+    The page cache asks it to tell a facet filter from a parameter to ignore.
+    """
+    key = "catalog:attribute-values"
+    found = cache.get_many([CATALOG_VERSION_KEY, key])
+    version = found.get(CATALOG_VERSION_KEY, 0)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    values: dict[str, set[str]] = {}
+    for attribute_slug, value_slug in AttributeValue.objects.values_list(
+        "attribute__slug", "slug"
+    ):
+        values.setdefault(attribute_slug, set()).add(value_slug)
+    known = {slug: frozenset(slugs) for slug, slugs in values.items()}
+    # Attributes are edited without a catalog version bump: a short life bounds
+    # how long a new facet is read as a parameter to ignore.
+    cache.set(key, (version, known), timeout=ATTRIBUTE_CACHE_SECONDS)
+    return known
 
 
 def _in_subtree(category: Category, prefix: str = "category__") -> Q:

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from shop.catalog.selectors import (
     FacetGroup,
     ProductSort,
+    attribute_values_by_slug,
     category_ancestors,
     category_by_slug,
     category_children,
@@ -22,7 +23,11 @@ from shop.catalog.selectors import (
     product_variant_options,
 )
 from shop.reviews.views import product_review_context
-from shop.storefront.page_cache import storefront_cached
+from shop.storefront.page_cache import (
+    CanonicalQuery,
+    page_param_canonical,
+    storefront_cached,
+)
 
 PAGE_SIZE = 24
 # Query parameters the listing itself uses; an attribute with such a slug is renamed.
@@ -118,8 +123,48 @@ class ListingForm(forms.Form):
         }
 
 
+# --- Page cache keys -------------------------------------------------------------
+
+
+def listing_query_canonical(query: QueryDict) -> CanonicalQuery:
+    """The listing's filters as the page cache keys them; prices are free input and
+    are not cached. Names the listing does not read are left out."""
+    if query.get("price_min") or query.get("price_max"):
+        return None
+    pairs = page_param_canonical(query)
+    if pairs is None:
+        return None
+    sorts = query.getlist("sort")
+    if sorts and sorts != [""]:
+        if len(sorts) > 1 or sorts[0] not in ProductSort.values:
+            return None
+        pairs.append(("sort", sorts[0]))
+    # A checkbox: anything but empty or "false" is on (CheckboxInput's reading).
+    if query.getlist("in_stock") and query.getlist("in_stock")[-1] not in ("", "false"):
+        pairs.append(("in_stock", "on"))
+    others = [name for name in query if name not in LISTING_PARAMS]
+    if others:
+        known = {
+            facet_param(slug): values
+            for slug, values in attribute_values_by_slug().items()
+        }
+        for name in others:
+            if name not in known:
+                continue
+            chosen = set(query.getlist(name))
+            if not chosen <= known[name]:
+                return None
+            pairs.extend((name, value) for value in sorted(chosen))
+    return pairs
+
+
+def product_query_canonical(query: QueryDict) -> CanonicalQuery:
+    """A chosen variant is rendered afresh; the bare product page is cached."""
+    return None if query.get("variant") else []
+
+
 @require_safe
-@storefront_cached
+@storefront_cached(query=listing_query_canonical)
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     market = request.market
     found = category_by_slug(slug=slug)
@@ -151,7 +196,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@storefront_cached
+@storefront_cached(query=product_query_canonical)
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     market = request.market
     found = product_detail_for_market(slug=slug, market=market)

@@ -8,6 +8,7 @@ import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -366,7 +367,7 @@ def checkout_place(request: HttpRequest) -> HttpResponse:
             expected_total=data["expected_total"],
             language=shopper_language(get_language()),
             user=request.user,
-            base_url=request.build_absolute_uri("/"),
+            base_url=settings.SITE_URL + "/",
         )
     except PaymentRetry as error:
         for message in error.messages:

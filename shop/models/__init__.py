@@ -25,7 +25,14 @@ from shop.markets.models import (
     country_code_validator,
     currency_code_validator,
 )
-from shop.orders.models import Order, OrderEvent, OrderLine, OrderNumber, OrderStatus
+from shop.orders.models import (
+    InvoiceSequence,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderNumber,
+    OrderStatus,
+)
 from shop.pricing.models import PriceHistory, Promotion, TaxRate, VariantPrice
 from shop.reviews.models import Review, ReviewStatus, SentimentAlert, SentimentLabel
 from shop.shipping.models import (
@@ -48,6 +55,7 @@ __all__ = [
     "CartLine",
     "Category",
     "DataRegion",
+    "InvoiceSequence",
     "DutiesMode",
     "Market",
     "MeasurementSystem",

@@ -49,6 +49,20 @@ class OrderNumber(models.Model):
         return str(self.pk)
 
 
+class InvoiceSequence(models.Model):
+    """The shop's one invoice counter: numbers without gaps, taken when an order is
+    paid, under a row lock (tax law wants invoices numbered without holes)."""
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invoice sequence")
+        verbose_name_plural = _("invoice sequences")
+
+    def __str__(self) -> str:
+        return str(self.last_number)
+
+
 class Order(models.Model):
     """A placed order: every figure is a snapshot of what the shopper agreed to."""
 
@@ -127,6 +141,9 @@ class Order(models.Model):
     )
     placed_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    invoice_number = models.PositiveIntegerField(
+        _("invoice number"), null=True, blank=True, unique=True, editable=False
+    )
     payment_provider = models.CharField(_("payment provider"), max_length=40)
     payment_reference = models.CharField(
         _("payment reference"), max_length=100, blank=True
@@ -150,6 +167,13 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("shop:order_detail", kwargs={"number": self.number})
+
+    @property
+    def invoice_label(self) -> str:
+        """The invoice number as printed, INV-000042; empty until the order is paid."""
+        if self.invoice_number is None:
+            return ""
+        return f"INV-{self.invoice_number:06d}"
 
 
 class OrderLine(models.Model):

@@ -21,6 +21,7 @@ from shop.checkout.services.checkout import (
 )
 from shop.models import (
     Cart,
+    InvoiceSequence,
     Order,
     OrderEvent,
     OrderLine,
@@ -292,12 +293,14 @@ def order_place(
             now = timezone.now()
             order.status = OrderStatus.PAID
             order.paid_at = now
+            order.invoice_number = invoice_number_take()
             order.payment_reference = result.reference
             order.card_last4 = result.card_last4
             order.save(
                 update_fields=[
                     "status",
                     "paid_at",
+                    "invoice_number",
                     "payment_reference",
                     "card_last4",
                     "updated_at",
@@ -333,6 +336,16 @@ def order_place(
             raise
         return found
     return order
+
+
+def invoice_number_take() -> int:
+    """The next invoice number, inside the caller's transaction: a rollback gives
+    it back, so declined or duplicate payments leave no gap."""
+    sequence, _created = InvoiceSequence.objects.select_for_update().get_or_create(pk=1)
+    sequence.last_number = F("last_number") + 1
+    sequence.save(update_fields=["last_number"])
+    sequence.refresh_from_db(fields=["last_number"])
+    return sequence.last_number
 
 
 # --- Lifecycle ---------------------------------------------------------------------
@@ -375,7 +388,11 @@ def order_transition(*, order: Order, status: str, note: str = "") -> Order:
                 )
             note = " ".join(part for part in (note, refund.reference) if part)
         locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
+        fields = ["status", "updated_at"]
+        if status == OrderStatus.PAID and locked.invoice_number is None:
+            locked.invoice_number = invoice_number_take()
+            fields.append("invoice_number")
+        locked.save(update_fields=fields)
         OrderEvent.objects.create(order=locked, status=status, note=note[:255])
     order.status = locked.status
     return locked

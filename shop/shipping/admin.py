@@ -26,6 +26,7 @@ from shop.shipping.services.shipments import (
     shipment_key_clean,
     shipment_update,
     tracking_event_add,
+    tracking_event_time_check,
     tracking_number_normalize,
 )
 
@@ -131,6 +132,18 @@ class TrackingEventAddForm(forms.ModelForm):
     class Meta:
         model = TrackingEvent
         fields = ("occurred_at", "code", "location", "description", "external_id")
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        shipment = getattr(self.instance, "shipment", None)
+        order = getattr(shipment, "order", None) if shipment else None
+        try:
+            tracking_event_time_check(
+                occurred_at=occurred_at, placed_at=order.placed_at if order else None
+            )
+        except ShipmentError as error:
+            raise ValidationError(str(error)) from error
+        return occurred_at
 
 
 class TrackingEventAddInline(admin.TabularInline):

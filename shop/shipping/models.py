@@ -142,6 +142,12 @@ class TrackingEvent(models.Model):
         max_length=100,
         help_text=_("The carrier's own ID; a replayed event is ignored."),
     )
+    sequence = models.PositiveBigIntegerField(
+        _("carrier sequence"),
+        null=True,
+        blank=True,
+        help_text=_("The carrier's running number of the parcel's events, if any."),
+    )
 
     class Meta:
         ordering = ["occurred_at", "id"]

@@ -4,15 +4,22 @@ A hit is served without touching the database: the visitor counts as anonymous w
 the request carries no session cookie, and the market comes from the per-process
 market cache. Pages hold CSRF tokens (the header's switchers); they are stored with a
 placeholder, and each hit gets the visitor's own token.
+
+A page is keyed on the query parameters it reads, in a canonical form, never on the
+raw query string: tracking parameters and any other name the page ignores share one
+entry, and a value outside its known set (or free text) is rendered but not stored.
+The view then sees the canonical query only, so the stored page shows nothing that
+came from the ignored parameters.
 """
 
 import hashlib
 import re
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -24,6 +31,26 @@ _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 MESSAGES_COOKIE = "messages"
 
 View = Callable[..., HttpResponse]
+# The canonical (name, value) pairs of the query a page reads, sorted; None when the
+# query holds a value that must not be cached (unknown, free text, malformed).
+CanonicalQuery = list[tuple[str, str]] | None
+QueryRule = Callable[[QueryDict], CanonicalQuery]
+PAGE_PARAM = re.compile(r"[1-9][0-9]{0,3}")
+
+
+def no_query(query: QueryDict) -> CanonicalQuery:
+    """A page that reads no parameters: every query string is the bare page."""
+    return []
+
+
+def page_param_canonical(query: QueryDict) -> CanonicalQuery:
+    """`page` as a number from 2 to 9999 (1 is the bare page); else not cacheable."""
+    values = query.getlist("page")
+    if not values:
+        return []
+    if len(values) > 1 or not PAGE_PARAM.fullmatch(values[0]):
+        return None
+    return [] if values[0] == "1" else [("page", values[0])]
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -47,8 +74,8 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+def _key(request: HttpRequest, pairs: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(f"{request.path}?{urlencode(pairs)}".encode()).hexdigest()
     return page_cache_key(
         path=digest, language=get_language(), market_code=request.market.code
     )
@@ -62,20 +89,40 @@ def _mark_varying(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def storefront_cached(view: View) -> View:
-    """Serve anonymous GETs of a storefront page from the page cache."""
+def _query_replace(request: HttpRequest, pairs: list[tuple[str, str]]) -> None:
+    """Let the view see only the canonical query, as `request.GET` and in its path."""
+    query_string = urlencode(pairs)
+    request.GET = QueryDict(query_string)
+    request.META["QUERY_STRING"] = query_string
 
+
+def storefront_cached(*, query: QueryRule = no_query) -> Callable[[View], View]:
+    """Serve anonymous GETs of a storefront page from the page cache, keyed on the
+    canonical form of the query parameters the page reads (`query`)."""
+
+    def decorator(view: View) -> View:
+        return _cached(view, query)
+
+    return decorator
+
+
+def _cached(view: View, query: QueryRule) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = settings.STOREFRONT_CACHE_SECONDS
         if seconds <= 0 or not _cacheable_request(request):
             return _mark_varying(view(request, *args, **kwargs))
-        key = _key(request)
+        pairs = query(request.GET)
+        if pairs is None:
+            return _mark_varying(view(request, *args, **kwargs))
+        pairs = sorted(pairs)
+        key = _key(request, pairs)
         version, body = page_cache_get(key=key)
         if body is not None:
             token = get_token(request).encode()
             response = HttpResponse(body.replace(CSRF_PLACEHOLDER, token))
             return _mark_varying(response)
+        _query_replace(request, pairs)
         response = view(request, *args, **kwargs)
         if _cacheable_response(request, response):
             content = response.content

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -28,7 +28,7 @@ from shop.catalog.views import PAGE_SIZE
 from shop.checkout.services.cart import cart_market_follow
 from shop.markets.cookies import language_cookie_set, market_cookie_set
 from shop.markets.services import markets_active
-from shop.storefront.page_cache import storefront_cached
+from shop.storefront.page_cache import CanonicalQuery, storefront_cached
 
 HOME_PRODUCTS = 12
 SEARCH_MAX_LENGTH = 200
@@ -55,8 +55,13 @@ class SearchForm(forms.Form):
 # --- Pages -----------------------------------------------------------------------
 
 
+def search_query_canonical(query: QueryDict) -> CanonicalQuery:
+    """Results for free text are rendered afresh; the empty search page is cached."""
+    return None if query.get("q", "").strip() else []
+
+
 @require_safe
-@storefront_cached
+@storefront_cached()
 def home(request: HttpRequest) -> HttpResponse:
     market = request.market
     products = product_list_for_market(market=market)[:HOME_PRODUCTS]
@@ -71,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@storefront_cached
+@storefront_cached(query=search_query_canonical)
 def search(request: HttpRequest) -> HttpResponse:
     market = request.market
     form = SearchForm(request.GET)

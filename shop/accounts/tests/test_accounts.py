@@ -391,3 +391,52 @@ def test_account_emails_name_the_shop_in_their_subject(client):
     client.post("/en/accounts/password/reset/", {"email": "reset-me@example.com"})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("[Tradewind] ")
+
+
+def _count_password_hashing(monkeypatch) -> list[str]:
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher_class = type(get_hasher())
+    calls: list[str] = []
+    original = hasher_class.encode
+
+    def encode(self, password, salt, *args, **kwargs):
+        calls.append(salt)
+        return original(self, password, salt, *args, **kwargs)
+
+    monkeypatch.setattr(hasher_class, "encode", encode)
+    return calls
+
+
+def test_signup_for_a_taken_email_hashes_a_password_like_a_new_signup(
+    client, monkeypatch
+):
+    make_shopper(email="ana@example.com")
+    calls = _count_password_hashing(monkeypatch)
+
+    new = sign_up(client, email="new@example.com")
+    hashed_for_new = len(calls)
+    taken = sign_up(client, email="ana@example.com")
+
+    assert (new.status_code, taken.status_code) == (302, 302)
+    assert new["Location"] == taken["Location"]
+    assert hashed_for_new == 1
+    assert len(calls) - hashed_for_new == hashed_for_new
+
+
+def test_failures_on_one_account_do_not_lock_out_others_behind_the_same_ip(client):
+    make_shopper(email="ana@example.com")
+    colleague = make_shopper(email="ben@example.com")
+    for _ in range(5):
+        log_in(client, email="ana@example.com", password="wrong")
+    locked = log_in(client, email="ana@example.com")
+
+    response = log_in(client, email="ben@example.com")
+
+    assert locked.status_code == 429
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(colleague.pk)
+
+
+def test_failed_logins_are_limited_per_account_and_more_loosely_per_ip():
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/key,50/5m/ip"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import translation
 from django.utils.formats import date_format
@@ -459,3 +459,33 @@ def test_a_refused_admin_transition_is_reported(admin_client):
     assert "cannot go from “Cancelled” to “Shipped”" in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
+
+
+# --- Invoice numbers ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_invoice_numbers_follow_each_other_without_gaps():
+    from shop.orders.services import invoice_number_take
+
+    with transaction.atomic():
+        first = invoice_number_take()
+    with transaction.atomic():
+        second = invoice_number_take()
+
+    assert second == first + 1
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_payment_gives_its_invoice_number_back():
+    from shop.orders.services import invoice_number_take
+
+    with transaction.atomic():
+        before = invoice_number_take()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        invoice_number_take()
+        raise RuntimeError("declined after numbering")
+    with transaction.atomic():
+        after = invoice_number_take()
+
+    assert after == before + 1

@@ -201,3 +201,62 @@ def test_a_mistyped_card_number_is_not_written_back_into_the_page(client):
     assert "Please check the card number." in page
     assert "4242424242424241" not in page
     assert Order.objects.count() == 0
+
+
+# --- Invoice numbers ---------------------------------------------------------------
+
+
+def test_declines_and_double_submits_consume_no_invoice_number(client):
+    jacket, method, cart = _order_setup()
+
+    with pytest.raises(PaymentDeclined):
+        place(cart, DE_ADDRESS, method, card=DECLINED_CARD)
+    first = place(cart, DE_ADDRESS, method, key="double-key-00000000001")
+    again = place(
+        cart_with([(jacket, 1)], market_code="DE"),
+        DE_ADDRESS,
+        method,
+        key="double-key-00000000001",
+    )
+    second = place(cart_with([(jacket, 1)], market_code="DE"), DE_ADDRESS, method)
+
+    assert again.pk == first.pk
+    assert (first.invoice_number, second.invoice_number) == (1, 2)
+    assert first.invoice_label == "INV-000001"
+    assert first.number != first.invoice_label
+
+
+def test_the_invoice_page_shows_the_invoice_number(client, django_user_model):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    _jacket, method, cart = _order_setup()
+    order = place(cart, DE_ADDRESS, method, user=owner)
+    client.force_login(owner)
+
+    page = client.get(f"/en/orders/{order.number}/invoice/").content.decode()
+
+    assert "INV-000001" in page
+    assert order.number in page
+
+
+def test_backfill_numbers_paid_orders_in_the_order_they_were_paid():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from shop.models import InvoiceSequence
+
+    jacket, method, cart = _order_setup()
+    early = place(cart, DE_ADDRESS, method)
+    late = place(cart_with([(jacket, 1)], market_code="DE"), DE_ADDRESS, method)
+    Order.objects.filter(pk=late.pk).update(
+        paid_at=timezone.now() - timezone.timedelta(days=2), invoice_number=None
+    )
+    Order.objects.filter(pk=early.pk).update(invoice_number=None)
+    migration = import_module("shop.migrations.0011_invoice_numbers")
+
+    migration.invoice_numbers_backfill(apps, None)
+
+    numbers = dict(Order.objects.values_list("pk", "invoice_number"))
+    assert (numbers[late.pk], numbers[early.pk]) == (1, 2)
+    assert InvoiceSequence.objects.get(pk=1).last_number == 2

@@ -3,7 +3,7 @@ follows its parcels."""
 
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,11 @@ CARRIER_HAS_PARCEL = frozenset(
         ShipmentStatus.DELIVERED,
     }
 )
+
+
+# A scanner's clock may run a little ahead; an event further ahead is a wrong date
+# that would hide every real scan after it.
+EVENT_MAX_AHEAD = timedelta(days=1)
 
 
 class ShipmentError(ValueError):
@@ -92,6 +97,20 @@ def shipment_update(
     return shipment
 
 
+def tracking_event_time_check(
+    *, occurred_at: datetime, placed_at: datetime | None, now: datetime | None = None
+) -> None:
+    """Refuse a scan dated more than a day ahead, or before its order was placed."""
+    if occurred_at > (now or timezone.now()) + EVENT_MAX_AHEAD:
+        raise ShipmentError(
+            _("A tracking event cannot be dated more than a day in the future.")
+        )
+    if placed_at is not None and occurred_at < placed_at:
+        raise ShipmentError(
+            _("A tracking event cannot be dated before the order was placed.")
+        )
+
+
 def tracking_event_add(
     *,
     shipment: Shipment,
@@ -100,16 +119,23 @@ def tracking_event_add(
     description: str = "",
     location: str = "",
     external_id: str = "",
+    sequence: int | None = None,
+    now: datetime | None = None,
 ) -> tuple[TrackingEvent, bool]:
     """Add a tracking event once per external ID; the newest one sets the status.
 
-    Returns the event and whether it is new. A new event that is the shipment's
-    latest moves the order to shipped, and to delivered once all parcels are.
+    Returns the event and whether it is new. "Newest" follows the carrier's
+    sequence when both events have one, else the time of the scan. A new event that
+    is the shipment's latest moves the order to shipped, and to delivered once all
+    parcels are. An event dated before the order or more than a day ahead is refused.
     """
     if code not in ShipmentStatus.values:
         raise ShipmentError(_("Unknown tracking status: %(code)s") % {"code": code})
     if timezone.is_naive(occurred_at):
         raise ShipmentError(_("The time of a tracking event needs its time zone."))
+    tracking_event_time_check(
+        occurred_at=occurred_at, placed_at=shipment.order.placed_at, now=now
+    )
     # Events staff add by hand have no carrier ID: each is its own event.
     external_id = external_id.strip() or f"staff-{uuid.uuid4().hex}"
     with transaction.atomic():
@@ -132,8 +158,9 @@ def tracking_event_add(
             description=description.strip()[:255],
             location=location.strip()[:120],
             external_id=external_id,
+            sequence=sequence,
         )
-        if locked.last_event_at is None or occurred_at > locked.last_event_at:
+        if _is_newest(shipment=locked, event=event):
             locked.status = code
             locked.last_event_at = occurred_at
             locked.save(update_fields=["status", "last_event_at"])
@@ -141,6 +168,22 @@ def tracking_event_add(
     shipment.status = locked.status
     shipment.last_event_at = locked.last_event_at
     return event, True
+
+
+def _is_newest(*, shipment: Shipment, event: TrackingEvent) -> bool:
+    """Whether a just-recorded event is the parcel's latest, by the carrier's
+    sequence where both it and an earlier event carry one, else by time."""
+    if event.sequence is not None:
+        highest = (
+            shipment.events.exclude(pk=event.pk)
+            .filter(sequence__isnull=False)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+        )
+        if highest is not None:
+            return event.sequence > highest
+    return shipment.last_event_at is None or event.occurred_at > shipment.last_event_at
 
 
 def _order_follow(*, shipment: Shipment) -> None:

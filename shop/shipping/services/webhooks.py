@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from shop.models import CarrierWebhookDelivery, Shipment, ShipmentStatus, TrackingEvent
 from shop.shipping.services.shipments import (
+    ShipmentError,
     tracking_event_add,
     tracking_number_normalize,
 )
@@ -47,6 +48,7 @@ class CarrierEventPayload:
     occurred_at: datetime
     description: str
     location: str
+    sequence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ def _text_field(data: dict, key: str, *, max_length: int, required: bool) -> str
         value = ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise KeyError(key)
+    if "\x00" in value:  # PostgreSQL cannot store it
+        raise KeyError(key)
     if len(value.strip()) > max_length:
         raise KeyError(key)
     return value.strip()
@@ -136,7 +140,8 @@ def carrier_payload_parse(*, body: bytes) -> CarrierEventPayload:
 
     Expected: {"id": "<delivery ID>", "tracking_number": "…", "event": {"id": "…",
     "code": "<a ShipmentStatus value>", "occurred_at": "<ISO 8601 with offset>",
-    "description": "…", "location": "…"}}.
+    "description": "…", "location": "…", "sequence": <optional whole number>}}.
+    Strings must not hold NUL characters (PostgreSQL cannot store them).
     """
     try:
         data = json.loads(body)
@@ -172,6 +177,11 @@ def carrier_payload_parse(*, body: bytes) -> CarrierEventPayload:
             occurred_at = None
         if occurred_at is None or timezone.is_naive(occurred_at):
             invalid.append("event.occurred_at")
+    sequence = event.get("sequence")
+    if sequence is not None and (
+        isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0
+    ):
+        invalid.append("event.sequence")
     if invalid:
         raise WebhookRejected(
             "Missing or invalid fields: "
@@ -193,6 +203,7 @@ def carrier_payload_parse(*, body: bytes) -> CarrierEventPayload:
         occurred_at=occurred_at,
         description=fields["event.description"],
         location=fields["event.location"],
+        sequence=sequence,
     )
 
 
@@ -226,14 +237,20 @@ def carrier_delivery_receive(
                 )
         except IntegrityError:
             return CarrierDeliveryResult(duplicate=True, event=None)
-        event, created = tracking_event_add(
-            shipment=shipment,
-            code=payload.code,
-            occurred_at=payload.occurred_at,
-            description=payload.description,
-            location=payload.location,
-            external_id=payload.event_id,
-        )
+        try:
+            event, created = tracking_event_add(
+                shipment=shipment,
+                code=payload.code,
+                occurred_at=payload.occurred_at,
+                description=payload.description,
+                location=payload.location,
+                external_id=payload.event_id,
+                sequence=payload.sequence,
+                now=now,
+            )
+        except ShipmentError as error:
+            # Rolls the delivery's row back too: a corrected resend is accepted.
+            raise WebhookRejected(str(error)) from error
         delivery.tracking_event = event
         delivery.save(update_fields=["tracking_event"])
     return CarrierDeliveryResult(duplicate=not created, event=event)

@@ -130,3 +130,35 @@ def test_admin_shipment_page_shows_the_scans_and_a_form_for_a_new_one(staff_clie
     assert "Kassel" in html
     assert 'name="events-2-0-code"' in html
     assert 'name="events-0-code"' not in html  # recorded scans are read-only
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2025-05-01"])
+def test_staff_cannot_record_a_scan_dated_far_ahead_or_before_the_order(
+    staff_client, day
+):
+    order = make_order(status=OrderStatus.PAID)  # placed 2025-05-16
+    shipment = make_shipment(order, tracking_number="JJD9")
+    prefix_old, prefix_new = "events", "events-2"
+
+    response = staff_client.post(
+        reverse("admin:shop_shipment_change", args=[shipment.pk]),
+        {
+            "carrier": "DHL",
+            "tracking_number": "JJD9",
+            "promised_by": "2025-05-23",
+            f"{prefix_old}-TOTAL_FORMS": "0",
+            f"{prefix_old}-INITIAL_FORMS": "0",
+            f"{prefix_new}-TOTAL_FORMS": "1",
+            f"{prefix_new}-INITIAL_FORMS": "0",
+            f"{prefix_new}-0-occurred_at_0": day,
+            f"{prefix_new}-0-occurred_at_1": "09:00:00",
+            f"{prefix_new}-0-code": "delivered",
+            f"{prefix_new}-0-location": "",
+            f"{prefix_new}-0-description": "",
+            f"{prefix_new}-0-external_id": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "A tracking event cannot be dated" in response.content.decode()
+    assert not TrackingEvent.objects.exists()

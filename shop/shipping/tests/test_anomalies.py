@@ -109,7 +109,8 @@ def test_delivered_parcels_are_never_anomalies():
 
 def test_parcels_of_cancelled_orders_are_not_watched():
     shipment = make_shipment(
-        make_order(status=OrderStatus.CANCELLED), promised_by=date(2025, 5, 1)
+        make_order(status=OrderStatus.CANCELLED, placed_at=NOW - timedelta(days=14)),
+        promised_by=date(2025, 5, 1),
     )
     scan(shipment, ShipmentStatus.IN_TRANSIT, NOW - timedelta(days=10))
 

@@ -3,7 +3,7 @@
 import json
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -398,3 +398,111 @@ def test_a_late_scan_from_the_carrier_keeps_the_newest_status(client, shipment):
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.DELIVERED
     assert shipment.last_event_at == datetime(2025, 5, 21, 9, 0, tzinfo=UTC)
+
+
+def _event_at(delivery_id: str, event_id: str, code: str, at: str, **extra) -> dict:
+    payload = delivery(id=delivery_id)
+    payload["event"] = {
+        **payload["event"],
+        "id": event_id,
+        "code": code,
+        "occurred_at": at,
+        **extra,
+    }
+    return payload
+
+
+def test_an_event_dated_year_9999_is_400_and_later_scans_still_count(client, shipment):
+    response = post(
+        client, _event_at("dlv-9", "ev-9", "delivered", "9999-01-01T00:00:00+00:00")
+    )
+
+    assert response.status_code == 400
+    assert "future" in response.json()["error"]
+    assert _nothing_written()
+    post(client, _event_at("dlv-1", "ev-1", "in_transit", "2025-05-20T08:30:00+02:00"))
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.IN_TRANSIT
+
+
+def test_an_event_more_than_a_day_ahead_is_refused_and_one_hour_ahead_accepted(
+    client, shipment
+):
+    ahead = datetime.now(UTC)
+
+    too_far = post(
+        client,
+        _event_at(
+            "dlv-2",
+            "ev-2",
+            "in_transit",
+            (ahead + timedelta(days=1, hours=1)).isoformat(),
+        ),
+    )
+    near = post(
+        client,
+        _event_at(
+            "dlv-3", "ev-3", "in_transit", (ahead + timedelta(hours=1)).isoformat()
+        ),
+    )
+
+    assert too_far.status_code == 400
+    assert near.status_code == 200
+
+
+def test_an_event_dated_before_the_order_is_400(client, shipment):
+    response = post(
+        client, _event_at("dlv-4", "ev-4", "in_transit", "2020-01-01T00:00:00+00:00")
+    )
+
+    assert response.status_code == 400
+    assert "before the order" in response.json()["error"]
+    assert _nothing_written()
+
+
+def test_the_carriers_sequence_orders_events_whose_clocks_disagree(client, shipment):
+    # The delivery scan's device clock ran an hour behind the hub's.
+    post(
+        client,
+        _event_at(
+            "dlv-1", "ev-1", "out_for_delivery", "2025-05-21T10:00:00+00:00", sequence=2
+        ),
+    )
+    post(
+        client,
+        _event_at(
+            "dlv-2", "ev-2", "delivered", "2025-05-21T09:30:00+00:00", sequence=3
+        ),
+    )
+    post(
+        client,
+        _event_at(
+            "dlv-3", "ev-3", "in_transit", "2025-05-21T09:45:00+00:00", sequence=1
+        ),
+    )
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.DELIVERED
+
+
+def test_a_sequence_that_is_not_a_whole_number_is_400(client, shipment):
+    response = post(
+        client,
+        _event_at(
+            "dlv-1", "ev-1", "in_transit", "2025-05-20T08:30:00+00:00", sequence="2"
+        ),
+    )
+
+    assert response.status_code == 400
+    assert "event.sequence" in response.json()["error"]
+
+
+def test_a_nul_in_a_json_field_is_400_naming_the_field(client, shipment):
+    payload = delivery()
+    payload["event"] = {**payload["event"], "location": "a\u0000b"}
+
+    response = post(client, payload)
+
+    assert response.status_code == 400
+    assert "event.location" in response.json()["error"]
+    assert _nothing_written()

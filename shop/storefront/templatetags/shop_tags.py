@@ -109,16 +109,20 @@ def large_image_url(image: ProductImage | None) -> str:
 
 @register.inclusion_tag("shop/includes/hreflang.html", takes_context=True)
 def hreflang_links(context: template.Context) -> dict:
-    """Absolute alternates of the current page in every shopper language."""
+    """The page's canonical URL and its alternates in every shopper language, on
+    the configured SITE_URL whatever Host the request named."""
     request = context.get("request")
     if request is None:
-        return {"alternates": []}
-    url = request.build_absolute_uri()
+        return {"alternates": [], "canonical": ""}
+    path = request.get_full_path()
     alternates = [
-        {"hreflang": code, "href": translate_url(url, code)}
+        {"hreflang": code, "href": settings.SITE_URL + translate_url(path, code)}
         for code in settings.SHOPPER_LANGUAGES
     ]
     alternates.append(
-        {"hreflang": "x-default", "href": translate_url(url, settings.LANGUAGE_CODE)}
+        {
+            "hreflang": "x-default",
+            "href": settings.SITE_URL + translate_url(path, settings.LANGUAGE_CODE),
+        }
     )
-    return {"alternates": alternates}
+    return {"alternates": alternates, "canonical": settings.SITE_URL + path}

@@ -270,3 +270,86 @@ def test_page_cache_is_off_when_its_lifetime_is_zero(
         client.get(url)
 
     assert len(captured.captured_queries) > 0
+
+
+def _stored_pages() -> set[bytes]:
+    """The page cache's entries as Redis holds them."""
+    from django.core.cache import cache
+
+    return set(cache._cache.get_client(None).keys(cache.make_key("page:*")))
+
+
+@pytest.mark.parametrize("page", ["home", "category", "product", "search"])
+def test_tracking_parameters_share_one_cached_page(client, catalog, page):
+    url = {
+        "home": "/en/",
+        "category": f"/en/c/{catalog['root'].slug}/",
+        "product": f"/en/p/{catalog['product'].slug}/",
+        "search": "/en/search/",
+    }[page]
+
+    for number in range(50):
+        assert client.get(f"{url}?utm_x={number}").status_code == 200
+
+    assert len(_stored_pages()) == 1
+    assert "utm_x" not in _html(client.get(f"{url}?utm_x=7"))
+
+
+def test_listing_filters_are_keyed_in_canonical_order(client, catalog):
+    _fill_category(catalog["root"], 2)
+    url = f"/en/c/{catalog['root'].slug}/"
+
+    client.get(f"{url}?sort=name&in_stock=on&colour-2=red&colour-2=blue")
+    client.get(f"{url}?colour-2=blue&in_stock=1&colour-2=red&sort=name&utm_x=1")
+
+    assert len(_stored_pages()) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sort=bogus",
+        "page=abc",
+        "colour-2=no-such-value",
+        "price_min=7",
+        "page=1&page=2",
+    ],
+)
+def test_unknown_or_free_values_are_rendered_but_not_stored(client, catalog, query):
+    _fill_category(catalog["root"], 2)
+
+    response = client.get(f"/en/c/{catalog['root'].slug}/?{query}")
+
+    assert response.status_code == 200
+    assert _stored_pages() == set()
+
+
+def test_free_text_search_is_rendered_but_not_stored(client, catalog):
+    for number in range(5):
+        assert "Storm tent" in _html(client.get(f"/en/search/?q=storm&n={number}"))
+
+    assert _stored_pages() == set()
+
+
+@pytest.mark.parametrize("page", ["home", "category", "product"])
+def test_absolute_links_name_the_site_url_not_the_requests_host(
+    client, catalog, page, settings
+):
+    settings.ALLOWED_HOSTS = ["shop.example", "attacker.example"]
+    settings.SITE_URL = "https://shop.example"
+    url = {
+        "home": "/en/",
+        "category": f"/en/c/{catalog['root'].slug}/",
+        "product": f"/en/p/{catalog['product'].slug}/",
+    }[page]
+
+    first = _html(client.get(url, HTTP_HOST="attacker.example"))
+    second = _html(client.get(url, HTTP_HOST="shop.example"))
+
+    for html in (first, second):
+        assert "attacker.example" not in html
+        assert f'<link rel="canonical" href="https://shop.example{url}">' in html
+        assert (
+            f'hreflang="de" href="https://shop.example{url.replace("/en/", "/de/")}"'
+            in html
+        )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('live', '0003_flash_deals'),
+        ('live', '0005_flash_deal_columns_to_promotion'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
