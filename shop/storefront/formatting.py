@@ -1,9 +1,11 @@
 """Money, units and dates as a shopper in one language and market reads them."""
 
+from copy import copy
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal
+from babel.core import get_global
+from babel.numbers import format_decimal
 from django.utils.translation import gettext as _
 
 from shop.models import Market, MeasurementSystem, Specification, SpecificationKind
@@ -25,9 +27,27 @@ def babel_locale(language: str, country: str) -> str:
     return "en"
 
 
+def currency_digits(currency: str) -> int:
+    """The decimals a currency is customarily written with: 2 for EUR, 0 for IDR.
+
+    CLDR gives IDR two accounting digits (what `get_currency_precision` answers)
+    but no minor unit in use (its cash digits): prices are read as `Rp2.749.000`.
+    Amounts are still stored and summed with two decimals; only display rounds.
+    """
+    fractions = get_global("currency_fractions")
+    _digits, _rounding, cash_digits, _cash_rounding = fractions.get(
+        currency, fractions["DEFAULT"]
+    )
+    return cash_digits
+
+
 def money(amount: Decimal, currency: str, language: str, country: str) -> str:
-    """`1.299,00 €` in de-DE, `$1,299.00` in en-US."""
-    return format_currency(amount, currency, locale=babel_locale(language, country))
+    """`1.299,00 €` in de-DE, `$1,299.00` in en-US, `Rp2.749.000` in id-ID."""
+    locale = Locale.parse(babel_locale(language, country))
+    pattern = copy(locale.currency_formats["standard"])
+    digits = currency_digits(currency)
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(amount, locale, currency=currency, currency_digits=False)
 
 
 def number(value: Decimal, language: str, country: str, digits: int = 1) -> str:
