@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from shop.markets.tax_ids import seller_tax_ids
 from shop.models import Order
 from shop.orders.services import (
     access_order,
@@ -48,6 +49,7 @@ def _invoice(request: HttpRequest, order: Order) -> HttpResponse:
             {
                 "order": order,
                 "seller": order.market,
+                "seller_tax_ids": seller_tax_ids(market=order.market),
                 "tax_breakdown": invoice_tax_breakdown(order=order),
             },
         )

@@ -359,6 +359,46 @@ def test_the_invoice_speaks_the_orders_language(client, django_user_model):
 
 
 @pytest.mark.django_db
+def test_the_german_invoice_names_the_vat_id_ust_idnr(client, django_user_model):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    order = _german_order(user=owner, language="de")
+    client.force_login(owner)
+
+    page = client.get(f"/en/orders/{order.number}/invoice/").content.decode()
+
+    assert "USt-IdNr.: DE312345678" in page
+    assert "Steuernummer" not in page
+
+
+@pytest.mark.django_db
+def test_an_english_invoice_names_the_vat_id_and_its_local_name(
+    client, django_user_model
+):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    order = _german_order(user=owner, language="en")
+    client.force_login(owner)
+
+    page = client.get(f"/en/orders/{order.number}/invoice/").content.decode()
+
+    assert "VAT ID (USt-IdNr.): DE312345678" in page
+
+
+@pytest.mark.django_db
+def test_the_us_invoice_names_the_ein_as_the_tax_number(client, django_user_model):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    lamp = make_product(prices={"US": "100.00"})
+    method = shipping_method(market_code="US", countries=["US"], amount="5.99")
+    cart = cart_with([(lamp, 1)], market_code="US", user=owner)
+    order = place(cart, CA_ADDRESS, method, user=owner)
+    client.force_login(owner)
+
+    page = client.get(f"/en/orders/{order.number}/invoice/").content.decode()
+
+    assert "Tax number (EIN): 88-1234567" in page
+    assert "VAT ID" not in page
+
+
+@pytest.mark.django_db
 def test_the_us_invoice_shows_sales_tax_on_top(client, django_user_model):
     owner = django_user_model.objects.create_user(email="owner@example.com")
     lamp = make_product(prices={"US": "100.00"})
