@@ -1,10 +1,13 @@
 """Money, units and dates as a shopper in one language and market reads them."""
 
 from copy import copy
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from django.utils.translation import gettext as _
 
@@ -53,6 +56,24 @@ def money(amount: Decimal, currency: str, language: str, country: str) -> str:
 def number(value: Decimal, language: str, country: str, digits: int = 1) -> str:
     quantized = Decimal(value).quantize(Decimal(1).scaleb(-digits))
     return format_decimal(quantized.normalize(), locale=babel_locale(language, country))
+
+
+def market_zone(market: Market) -> ZoneInfo:
+    """The market's time zone; UTC when staff typed a zone that does not exist."""
+    try:
+        return ZoneInfo(market.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def moment_text(moment: datetime, *, market: Market, language: str) -> str:
+    """A moment in the market's zone and the reader's locale, the zone named:
+    `20.05.2025, 10:30:00 (Europe/Berlin)`. Pages mark it up with `data-local-time`
+    so that `local_time.js` rewrites it in the browser's own zone."""
+    zone = market_zone(market)
+    locale = babel_locale(language, market.default_country)
+    text = format_datetime(moment, format="medium", tzinfo=zone, locale=locale)
+    return f"{text} ({zone.key})"
 
 
 MM_PER_INCH = Decimal("25.4")

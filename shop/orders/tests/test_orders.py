@@ -3,6 +3,7 @@ the shopper's pages, the invoice and the confirmation email."""
 
 import re
 import threading
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -306,6 +307,27 @@ def test_another_users_order_is_not_found(client, django_user_model):
     client.force_login(other)
     assert client.get(f"/en/orders/{order.number}/").status_code == 404
     assert client.get(f"/en/orders/{order.number}/invoice/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_order_page_shows_its_history_in_the_market_zone_for_the_browser(
+    client, django_user_model
+):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    order = _german_order(user=owner)
+    placed = datetime(2025, 5, 20, 8, 30, tzinfo=UTC)
+    Order.objects.filter(pk=order.pk).update(placed_at=placed)
+    order.events.update(created_at=placed)
+    client.force_login(owner)
+
+    html = client.get(f"/de/orders/{order.number}/").content.decode()
+
+    assert (
+        '<time datetime="2025-05-20T08:30:00+00:00" data-local-time>'
+        "20.05.2025, 10:30:00 (Europe/Berlin)</time>"
+    ) in html
+    assert "Aufgegeben am\xa020.05.2025, 10:30:00 (Europe/Berlin)" in html
+    assert '<script type="module" src="/static/js/local_time.js"></script>' in html
 
 
 @pytest.mark.django_db
