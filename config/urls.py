@@ -5,9 +5,9 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from config.admin_login import admin_login
+from config.media import media_serve
 from shop.accounts import views as account_views
 from shop.shipping import views as shipment_views
 from shop.storefront import views as storefront_views
@@ -37,5 +37,5 @@ urlpatterns += i18n_patterns(
 )
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", media_serve),
     ]

@@ -147,3 +147,30 @@ def test_host_goes_live_and_a_viewer_watches_comments_and_buys(asgi_server, new_
         timeout=WAIT_MS,
     )
     assert replay.locator("a[data-seek]").count() == 1
+    # The jump link seeks: the server answers the browser's byte ranges (206), so
+    # the recording does not restart at 0 s.
+    mark = float(replay.locator("a[data-seek]").get_attribute("data-seek"))
+    replay.click("a[data-seek]")
+    replay.wait_for_function(
+        "mark => { const v = document.getElementById('show-video');"
+        " return !v.seeking && v.currentTime >= mark; }",
+        arg=mark,
+        timeout=WAIT_MS,
+    )
+    assert replay.evaluate(
+        "() => { const v = document.getElementById('show-video');"
+        " return v.seekable.length > 0 && v.seekable.end(0) >= v.duration - 0.1; }"
+    )
+    # A shared link to a later moment lands there too, not at the start.
+    later_mark = replay.evaluate(
+        "() => Math.floor(document.getElementById('show-video').duration * 0.6 * 10)"
+        " / 10"
+    )
+    assert later_mark > 0.5
+    replay.evaluate(f"() => {{ window.location.hash = '#t={later_mark}'; }}")
+    replay.wait_for_function(
+        "mark => { const v = document.getElementById('show-video');"
+        " return !v.seeking && v.currentTime >= mark; }",
+        arg=later_mark,
+        timeout=WAIT_MS,
+    )

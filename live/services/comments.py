@@ -268,6 +268,8 @@ def comment_delete(*, comment: Comment, by: User) -> Comment:
     comment.deleted_at = timezone.now()
     comment.deleted_by = by
     comment.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+    # Whoever deleted it, the reports about it are answered.
+    _reports_resolve(comment=comment, by=by, status=ReportStatus.COMMENT_DELETED)
     if Show.objects.filter(pk=show.pk, pinned_comment=comment).update(
         pinned_comment=None
     ):
@@ -386,7 +388,7 @@ def report_user_ban(*, report: CommentReport, by: User) -> CommentReport:
     if comment.user is None:
         raise ModerationError(_("The author's account no longer exists."), code="gone")
     show_ban_add(show=comment.show, user=comment.user, by=by, reason=str(report))
-    comment_delete(comment=comment, by=by)
     _reports_resolve(comment=comment, by=by, status=ReportStatus.USER_BANNED)
+    comment_delete(comment=comment, by=by)
     report.refresh_from_db()
     return report

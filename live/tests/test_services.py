@@ -26,6 +26,7 @@ from live.realtime import stores as realtime_stores
 from live.services.comments import (
     banned_word_delete,
     banned_word_save,
+    comment_delete,
     comment_post,
     comment_report,
     report_dismiss,
@@ -439,6 +440,41 @@ def test_banning_from_a_report_bans_deletes_and_resolves_all_its_reports():
     }
     with pytest.raises(CommentRejected):
         comment_post(show=show, user=troll, text="again")
+
+
+def test_the_host_deleting_a_reported_comment_resolves_its_open_reports():
+    host = make_host()
+    show = make_show(host=host)
+    comment = comment_post(show=show, user=make_user(), text="rude")
+    reports = [
+        comment_report(comment=comment, reporter=make_user(), reason="abuse")
+        for _ in range(2)
+    ]
+    other = comment_post(show=show, user=make_user(), text="also rude")
+    untouched = comment_report(comment=other, reporter=make_user(), reason="abuse")
+
+    comment_delete(comment=comment, by=host)
+
+    for report in reports:
+        report.refresh_from_db()
+        assert report.status == ReportStatus.COMMENT_DELETED
+        assert report.resolved_by == host
+        assert report.resolved_at is not None
+    untouched.refresh_from_db()
+    assert untouched.status == ReportStatus.OPEN
+
+
+def test_a_dismissed_report_stays_dismissed_when_the_comment_is_deleted():
+    host = make_host()
+    show = make_show(host=host)
+    comment = comment_post(show=show, user=make_user(), text="meh")
+    report = comment_report(comment=comment, reporter=make_user(), reason="spam")
+    report_dismiss(report=report, by=host)
+
+    comment_delete(comment=comment, by=host)
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DISMISSED
 
 
 def test_dismissing_a_report_leaves_the_comment():

@@ -60,6 +60,8 @@ class MarketForm(forms.ModelForm):
             "withdrawal_days",
             "seller_name",
             "seller_address",
+            "seller_country",
+            "seller_vat_id",
             "seller_tax_id",
         )
 

@@ -154,7 +154,25 @@ class Market(models.Model):
     )
     seller_name = models.CharField(_("seller name"), max_length=120, blank=True)
     seller_address = models.TextField(_("seller address"), blank=True)
-    seller_tax_id = models.CharField(_("seller tax ID"), max_length=40, blank=True)
+    seller_country = models.CharField(
+        _("seller country"),
+        max_length=2,
+        blank=True,
+        validators=[country_code_validator],
+        help_text=_("Where the seller is registered: it names its tax IDs."),
+    )
+    seller_vat_id = models.CharField(
+        _("seller VAT ID"),
+        max_length=40,
+        blank=True,
+        help_text=_("The VAT identification number, e.g. DE312345678."),
+    )
+    seller_tax_id = models.CharField(
+        _("seller tax number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The national tax number (Steuernummer, EIN, CNPJ, NPWP)."),
+    )
     withdrawal_days = models.PositiveSmallIntegerField(
         _("withdrawal period (days)"),
         default=0,

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from shop.markets.tax_ids import seller_tax_ids
 from shop.models import Order
 from shop.orders.access import access_guest_order, access_order
 from shop.orders.services import invoice_tax_breakdown, order_list_for_user
@@ -51,6 +52,7 @@ def _invoice(request: HttpRequest, order: Order) -> HttpResponse:
             {
                 "order": order,
                 "seller": order.market,
+                "seller_tax_ids": seller_tax_ids(market=order.market),
                 "tax_breakdown": invoice_tax_breakdown(order=order),
             },
         )

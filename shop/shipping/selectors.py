@@ -3,16 +3,15 @@
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 
 from shop.models import Market, Order, Shipment, TrackingEvent
 from shop.orders.access import order_link_token
-from shop.storefront.formatting import babel_locale
+from shop.storefront.formatting import babel_locale, moment_text
 
 logger = logging.getLogger(__name__)
 
@@ -37,21 +36,6 @@ class ShipmentTimeline:
     promised_text: str
     last_scan_text: str
     entries: list[TimelineEntry]
-
-
-def _zone(market: Market) -> ZoneInfo:
-    try:
-        return ZoneInfo(market.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _moment_text(moment: datetime, *, market: Market, language: str) -> str:
-    """A moment in the market's zone and the reader's locale, the zone named."""
-    zone = _zone(market)
-    locale = babel_locale(language, market.default_country)
-    text = format_datetime(moment, format="medium", tzinfo=zone, locale=locale)
-    return f"{text} ({zone.key})"
 
 
 def _date_text(day: date | None, *, market: Market, language: str) -> str:
@@ -79,7 +63,7 @@ def shipment_timelines(*, order: Order, language: str) -> list[ShipmentTimeline]
                 code=event.code,
                 label=event.get_code_display(),
                 occurred_at=event.occurred_at,
-                local_text=_moment_text(
+                local_text=moment_text(
                     event.occurred_at, market=market, language=language
                 ),
                 location=event.location,

@@ -1,9 +1,14 @@
 """Money, units and dates as a shopper in one language and market reads them."""
 
+from copy import copy
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal
+from babel.core import get_global
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from django.utils.translation import gettext as _
 
 from shop.models import Market, MeasurementSystem, Specification, SpecificationKind
@@ -25,14 +30,50 @@ def babel_locale(language: str, country: str) -> str:
     return "en"
 
 
+def currency_digits(currency: str) -> int:
+    """The decimals a currency is customarily written with: 2 for EUR, 0 for IDR.
+
+    CLDR gives IDR two accounting digits (what `get_currency_precision` answers)
+    but no minor unit in use (its cash digits): prices are read as `Rp2.749.000`.
+    Amounts are still stored and summed with two decimals; only display rounds.
+    """
+    fractions = get_global("currency_fractions")
+    _digits, _rounding, cash_digits, _cash_rounding = fractions.get(
+        currency, fractions["DEFAULT"]
+    )
+    return cash_digits
+
+
 def money(amount: Decimal, currency: str, language: str, country: str) -> str:
-    """`1.299,00 €` in de-DE, `$1,299.00` in en-US."""
-    return format_currency(amount, currency, locale=babel_locale(language, country))
+    """`1.299,00 €` in de-DE, `$1,299.00` in en-US, `Rp2.749.000` in id-ID."""
+    locale = Locale.parse(babel_locale(language, country))
+    pattern = copy(locale.currency_formats["standard"])
+    digits = currency_digits(currency)
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(amount, locale, currency=currency, currency_digits=False)
 
 
 def number(value: Decimal, language: str, country: str, digits: int = 1) -> str:
     quantized = Decimal(value).quantize(Decimal(1).scaleb(-digits))
     return format_decimal(quantized.normalize(), locale=babel_locale(language, country))
+
+
+def market_zone(market: Market) -> ZoneInfo:
+    """The market's time zone; UTC when staff typed a zone that does not exist."""
+    try:
+        return ZoneInfo(market.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def moment_text(moment: datetime, *, market: Market, language: str) -> str:
+    """A moment in the market's zone and the reader's locale, the zone named:
+    `20.05.2025, 10:30:00 (Europe/Berlin)`. Pages mark it up with `data-local-time`
+    so that `local_time.js` rewrites it in the browser's own zone."""
+    zone = market_zone(market)
+    locale = babel_locale(language, market.default_country)
+    text = format_datetime(moment, format="medium", tzinfo=zone, locale=locale)
+    return f"{text} ({zone.key})"
 
 
 MM_PER_INCH = Decimal("25.4")

@@ -56,7 +56,7 @@ def test_signup_sends_verification_email_in_the_shoppers_language(client):
     message = mail.outbox[0]
     site = Site.objects.get_current()
     assert message.to == ["lena@example.com"]
-    assert message.subject == f"[{site.name}] Bitte bestätige deine E-Mail-Adresse"
+    assert message.subject == f"[{site.name}] Bitte bestätigen Sie Ihre E-Mail-Adresse"
     assert LINK.search(message.body).group(1).startswith("/de/accounts/confirm-email/")
 
 

@@ -362,6 +362,36 @@ def test_german_review_page_names_every_charge_before_the_order_button(client):
     assert page.count("124,95\xa0€") == 2  # the total, and the reminder above it
 
 
+def test_indonesian_review_page_shows_rupiah_without_sen_and_keeps_the_total(
+    client,
+):
+    batik = make_product(name="Batik", prices={"ID": "555000"})
+    method = shipping_method(market_code="ID", countries=["ID"], amount="25000")
+    client.cookies["tw_market"] = "ID"
+    _add(client, batik, language="id")
+    address = _address_data(
+        email="pembeli@example.co.id",
+        full_name="Budi Santoso",
+        line1="Jalan Sudirman 1",
+        postal_code="10210",
+        city="Jakarta",
+        country="ID",
+    )
+
+    response = _checkout_as_guest(
+        client, language="id", address=address, method_id=method.pk
+    )
+
+    page = response.content.decode()
+    for text in ("Rp555.000", "Rp25.000", "Rp41.625", "Rp621.625", "Rp57.477"):
+        assert text in page, text
+    assert "Rp621.625,00" not in page
+    assert ",00" not in page.split("Rp", 1)[1]
+    summary = response.context["summary"]
+    assert summary.total == Decimal("621625.00")
+    assert summary.tax == Decimal("57477.48")
+
+
 def test_us_review_page_adds_sales_tax_as_its_own_line_and_a_duties_notice(client):
     lamp = make_product(name="Desk lamp", prices={"US": "100.00"})
     method = shipping_method(market_code="US", countries=["US"], amount="5.99")

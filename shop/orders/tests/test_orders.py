@@ -3,6 +3,7 @@ the shopper's pages, the invoice and the confirmation email."""
 
 import re
 import threading
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -308,6 +309,27 @@ def test_another_users_order_is_not_found(client, django_user_model):
 
 
 @pytest.mark.django_db
+def test_the_order_page_shows_its_history_in_the_market_zone_for_the_browser(
+    client, django_user_model
+):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    order = _german_order(user=owner)
+    placed = datetime(2025, 5, 20, 8, 30, tzinfo=UTC)
+    Order.objects.filter(pk=order.pk).update(placed_at=placed)
+    order.events.update(created_at=placed)
+    client.force_login(owner)
+
+    html = client.get(f"/de/orders/{order.number}/").content.decode()
+
+    assert (
+        '<time datetime="2025-05-20T08:30:00+00:00" data-local-time>'
+        "20.05.2025, 10:30:00 (Europe/Berlin)</time>"
+    ) in html
+    assert "Aufgegeben am\xa020.05.2025, 10:30:00 (Europe/Berlin)" in html
+    assert '<script type="module" src="/static/js/local_time.js"></script>' in html
+
+
+@pytest.mark.django_db
 def test_the_order_history_lists_only_the_users_own_orders(client, django_user_model):
     owner = django_user_model.objects.create_user(email="owner@example.com")
     mine = _german_order(user=owner)
@@ -355,6 +377,46 @@ def test_the_invoice_speaks_the_orders_language(client, django_user_model):
         for row in invoice_tax_breakdown(order=order)
     ] == [(Decimal("0.1900"), Decimal("105.00"), Decimal("19.95"), Decimal("124.95"))]
     assert "105,00\xa0€" in page and "19,95\xa0€" in page
+
+
+@pytest.mark.django_db
+def test_the_german_invoice_names_the_vat_id_ust_idnr(client, django_user_model):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    order = _german_order(user=owner, language="de")
+    client.force_login(owner)
+
+    page = client.get(f"/en/orders/{order.number}/invoice/").content.decode()
+
+    assert "USt-IdNr.: DE312345678" in page
+    assert "Steuernummer" not in page
+
+
+@pytest.mark.django_db
+def test_an_english_invoice_names_the_vat_id_and_its_local_name(
+    client, django_user_model
+):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    order = _german_order(user=owner, language="en")
+    client.force_login(owner)
+
+    page = client.get(f"/en/orders/{order.number}/invoice/").content.decode()
+
+    assert "VAT ID (USt-IdNr.): DE312345678" in page
+
+
+@pytest.mark.django_db
+def test_the_us_invoice_names_the_ein_as_the_tax_number(client, django_user_model):
+    owner = django_user_model.objects.create_user(email="owner@example.com")
+    lamp = make_product(prices={"US": "100.00"})
+    method = shipping_method(market_code="US", countries=["US"], amount="5.99")
+    cart = cart_with([(lamp, 1)], market_code="US", user=owner)
+    order = place(cart, CA_ADDRESS, method, user=owner)
+    client.force_login(owner)
+
+    page = client.get(f"/en/orders/{order.number}/invoice/").content.decode()
+
+    assert "Tax number (EIN): 88-1234567" in page
+    assert "VAT ID" not in page
 
 
 @pytest.mark.django_db

@@ -23,7 +23,8 @@ from shop.models import (
     TrackingEvent,
 )
 from shop.orders.mail import site_url, staff_alert_recipients, templated_email_send
-from shop.shipping.selectors import _date_text, _zone, order_tracking_path
+from shop.shipping.selectors import _date_text, order_tracking_path
+from shop.storefront.formatting import market_zone as _zone
 
 logger = logging.getLogger(__name__)
 # Orders that ended: their parcels are no longer watched for anomalies.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shop.catalog.selectors import _add_business_days
 from shop.models import Order, OrderStatus, Shipment, ShipmentStatus, TrackingEvent
 from shop.orders.services import OrderTransitionError, order_transition
-from shop.shipping.selectors import _zone
+from shop.storefront.formatting import market_zone as _zone
 
 logger = logging.getLogger(__name__)
 # Once a carrier has the parcel, the order counts as shipped.

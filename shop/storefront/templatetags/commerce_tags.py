@@ -1,5 +1,6 @@
 """Template filters for orders and invoices: amounts in the order's own currency."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import template
@@ -7,7 +8,7 @@ from django.utils.translation import get_language
 
 from shop.checkout.services.checkout import country_name as _country_name
 from shop.models import Order
-from shop.storefront.formatting import money
+from shop.storefront.formatting import moment_text, money
 
 register = template.Library()
 
@@ -18,6 +19,14 @@ def order_money(amount: Decimal | None, order: Order) -> str:
     if amount is None:
         return ""
     return money(amount, order.currency, get_language(), order.market.default_country)
+
+
+@register.filter
+def order_time(moment: datetime | None, order: Order) -> str:
+    """`{{ moment|order_time:order }}`: in the market's zone, the zone named."""
+    if moment is None:
+        return ""
+    return moment_text(moment, market=order.market, language=get_language())
 
 
 @register.filter
