@@ -42,6 +42,7 @@ from live.services.comments import (
 from live.services.deals import flash_deal_end
 from live.services.errors import LiveRuleError
 from live.services.shows import show_end, show_start
+from shop.accounts.requests import SignedInRequest
 
 
 def _run_each(
@@ -116,7 +117,7 @@ class ShowAdmin(TabbedTranslationAdmin):
     actions = ("start_shows", "end_shows")
 
     @admin.action(description=_("Go live with the selected shows"))
-    def start_shows(self, request: HttpRequest, queryset: QuerySet[Show]) -> None:
+    def start_shows(self, request: SignedInRequest, queryset: QuerySet[Show]) -> None:
         _run_each(
             self,
             request,
@@ -128,7 +129,7 @@ class ShowAdmin(TabbedTranslationAdmin):
         )
 
     @admin.action(description=_("End the selected shows"))
-    def end_shows(self, request: HttpRequest, queryset: QuerySet[Show]) -> None:
+    def end_shows(self, request: SignedInRequest, queryset: QuerySet[Show]) -> None:
         _run_each(
             self,
             request,
@@ -173,7 +174,9 @@ class CommentAdmin(admin.ModelAdmin):
         return False  # comments are hidden through the action, so viewers see it
 
     @admin.action(description=_("Delete the selected comments for every viewer"))
-    def hide_comments(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+    def hide_comments(
+        self, request: SignedInRequest, queryset: QuerySet[Comment]
+    ) -> None:
         _run_each(
             self,
             request,
@@ -231,7 +234,7 @@ class CommentReportAdmin(admin.ModelAdmin):
         return report.comment.show
 
     @admin.action(description=_("Delete the reported comments"))
-    def delete_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def delete_comments(self, request: SignedInRequest, queryset: QuerySet) -> None:
         _run_each(
             self,
             request,
@@ -248,7 +251,7 @@ class CommentReportAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Ban the authors from the show and delete"))
-    def ban_authors(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def ban_authors(self, request: SignedInRequest, queryset: QuerySet) -> None:
         _run_each(
             self,
             request,
@@ -260,7 +263,7 @@ class CommentReportAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Dismiss the selected reports"))
-    def dismiss_reports(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def dismiss_reports(self, request: SignedInRequest, queryset: QuerySet) -> None:
         _run_each(
             self,
             request,
@@ -368,7 +371,7 @@ class FlashDealAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description=_("End the selected deals now"))
-    def end_deals(self, request: HttpRequest, queryset) -> None:
+    def end_deals(self, request: SignedInRequest, queryset) -> None:
         running = queryset.filter(ends_at__gt=timezone.now()).select_related(
             "show", "variant__product"
         )

@@ -34,7 +34,14 @@ from live.services.shows import (
     show_reminder_remove,
     show_start,
 )
-from shop.models import Product
+from shop.models import Product, User
+
+
+def _host(request: HttpRequest) -> User:
+    """The signed-in host of a studio action (`_studio_show` has let them in)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user
 
 
 def _socket_url(request: HttpRequest, show: Show, *, host: bool = False) -> str:
@@ -230,7 +237,7 @@ def _studio_action(request: HttpRequest, pk: int, action) -> HttpResponse:
 @require_POST
 def studio_start(request: HttpRequest, pk: int) -> HttpResponse:
     def start(show: Show) -> str:
-        show_start(show=show, host=request.user)
+        show_start(show=show, host=_host(request))
         return _("You are live.")
 
     return _studio_action(request, pk, start)
@@ -239,7 +246,7 @@ def studio_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def studio_end(request: HttpRequest, pk: int) -> HttpResponse:
     def end(show: Show) -> str:
-        show_end(show=show, host=request.user)
+        show_end(show=show, host=_host(request))
         return _("The show has ended. Its replay is on the show page.")
 
     return _studio_action(request, pk, end)
@@ -251,7 +258,7 @@ def studio_pin(request: HttpRequest, pk: int) -> HttpResponse:
         product = Product.objects.filter(pk=request.POST.get("product") or 0).first()
         if product is None or not product.pk:
             raise ShowError(_("Choose a product to pin."))
-        product_pin(show=show, product=product, by=request.user)
+        product_pin(show=show, product=product, by=_host(request))
         return _("Pinned: %(name)s") % {"name": product.name}
 
     return _studio_action(request, pk, pin)
@@ -260,7 +267,7 @@ def studio_pin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def studio_unpin(request: HttpRequest, pk: int) -> HttpResponse:
     def unpin(show: Show) -> str:
-        product_unpin(show=show, by=request.user)
+        product_unpin(show=show, by=_host(request))
         return _("No product is pinned now.")
 
     return _studio_action(request, pk, unpin)
@@ -293,7 +300,7 @@ def studio_deal_start(request: HttpRequest, pk: int) -> HttpResponse:
         flash_deal_start(
             show=show,
             product=product,
-            by=request.user,
+            by=_host(request),
             minutes=form.cleaned_data["minutes"],
             percent_off=form.cleaned_data["percent_off"],
         )
@@ -314,7 +321,7 @@ def studio_deal_end(request: HttpRequest, pk: int) -> HttpResponse:
         product = Product.objects.filter(pk=request.POST.get("product") or 0).first()
         if product is None:
             raise DealError(_("Choose a product for the deal."))
-        flash_deal_end(show=show, product=product, by=request.user)
+        flash_deal_end(show=show, product=product, by=_host(request))
         return _("The flash deal on %(name)s has ended.") % {"name": product.name}
 
     return _studio_action(request, pk, end)

@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,7 @@ def show_listing(*, market: Market | None) -> ShowListing:
     )
 
 
-def show_reminded_ids(*, user: User, show_ids: list[int]) -> set[int]:
+def show_reminded_ids(*, user: User | AnonymousUser, show_ids: list[int]) -> set[int]:
     """Which of these shows the user already asked to be reminded of."""
     if not user.is_authenticated or not show_ids:
         return set()

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -21,6 +21,7 @@ from shop.catalog.selectors import (
     product_list_for_market,
     product_variant_options,
 )
+from shop.markets.requests import MarketRequest
 from shop.reviews.views import product_review_context
 from shop.storefront.page_cache import storefront_cached
 
@@ -120,7 +121,7 @@ class ListingForm(forms.Form):
 
 @require_safe
 @storefront_cached
-def category(request: HttpRequest, slug: str) -> HttpResponse:
+def category(request: MarketRequest, slug: str) -> HttpResponse:
     market = request.market
     found = category_by_slug(slug=slug)
     if found is None:
@@ -152,7 +153,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @storefront_cached
-def product(request: HttpRequest, slug: str) -> HttpResponse:
+def product(request: MarketRequest, slug: str) -> HttpResponse:
     market = request.market
     found = product_detail_for_market(slug=slug, market=market)
     if found is None:

@@ -35,6 +35,7 @@ from shop.checkout.services.checkout import (
     checkout_summary,
     shipping_options,
 )
+from shop.markets.requests import MarketRequest
 from shop.markets.services import shopper_language
 from shop.models import Cart, Order
 from shop.orders.payments import payment_provider
@@ -57,7 +58,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 @require_safe
-def cart_detail(request: HttpRequest) -> HttpResponse:
+def cart_detail(request: MarketRequest) -> HttpResponse:
     cart = carts.cart_get(user=request.user, session=request.session)
     if cart is not None and cart.market_id != request.market.pk:
         cart = carts.cart_market_switch(cart=cart, market=request.market)
@@ -85,7 +86,7 @@ def _json_refused(errors: list[str]) -> JsonResponse:
 
 
 @require_POST
-def cart_add(request: HttpRequest) -> HttpResponse:
+def cart_add(request: MarketRequest) -> HttpResponse:
     as_json = _wants_json(request)
     form = CartAddForm(request.POST)
     if not form.is_valid():
@@ -128,7 +129,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
+def cart_line_update(request: MarketRequest, line_id: int) -> HttpResponse:
     cart = carts.cart_get(user=request.user, session=request.session)
     form = CartLineForm(request.POST)
     if cart is None or not form.is_valid():
@@ -147,7 +148,7 @@ def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
 
 
 @require_POST
-def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
+def cart_line_remove(request: MarketRequest, line_id: int) -> HttpResponse:
     cart = carts.cart_get(user=request.user, session=request.session)
     if cart is not None:
         carts.cart_line_remove(cart=cart, line_id=line_id)
@@ -168,7 +169,7 @@ def _state_save(request: HttpRequest, **values) -> None:
     request.session[CHECKOUT_SESSION_KEY] = state
 
 
-def _cart(request: HttpRequest) -> Cart | None:
+def _cart(request: MarketRequest) -> Cart | None:
     """The shopper's cart in the current market, or None when it is empty."""
     cart = carts.cart_get(user=request.user, session=request.session)
     if cart is None or not cart.lines.exists():
@@ -178,7 +179,7 @@ def _cart(request: HttpRequest) -> Cart | None:
     return cart
 
 
-def _address(request: HttpRequest) -> ShippingAddress | None:
+def _address(request: MarketRequest) -> ShippingAddress | None:
     data = _state(request).get("address")
     if not data:
         return None
@@ -191,7 +192,7 @@ def _new_key() -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkout_address(request: HttpRequest) -> HttpResponse:
+def checkout_address(request: MarketRequest) -> HttpResponse:
     cart = _cart(request)
     if cart is None:
         return redirect("shop:cart")
@@ -213,7 +214,7 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkout_shipping(request: HttpRequest) -> HttpResponse:
+def checkout_shipping(request: MarketRequest) -> HttpResponse:
     cart = _cart(request)
     if cart is None:
         return redirect("shop:cart")
@@ -243,7 +244,7 @@ def checkout_shipping(request: HttpRequest) -> HttpResponse:
 
 
 def _review(
-    request: HttpRequest,
+    request: MarketRequest,
     *,
     cart: Cart,
     summary: CheckoutSummary,
@@ -272,7 +273,7 @@ def _review(
 
 
 def _summary_or_redirect(
-    request: HttpRequest,
+    request: MarketRequest,
 ) -> tuple[Cart | None, CheckoutSummary | None, HttpResponse | None]:
     cart = _cart(request)
     if cart is None:
@@ -301,14 +302,14 @@ def _summary_or_redirect(
 
 
 @require_http_methods(["GET", "HEAD"])
-def checkout_review(request: HttpRequest) -> HttpResponse:
+def checkout_review(request: MarketRequest) -> HttpResponse:
     cart, summary, response = _summary_or_redirect(request)
     if response is not None:
         return response
     return _review(request, cart=cart, summary=summary)
 
 
-def _after_placing(request: HttpRequest, order: Order) -> HttpResponse:
+def _after_placing(request: MarketRequest, order: Order) -> HttpResponse:
     if order.user_id is not None:
         if order.user_id != request.user.pk:
             raise Http404
@@ -318,7 +319,7 @@ def _after_placing(request: HttpRequest, order: Order) -> HttpResponse:
 
 @sensitive_post_parameters("card_number")
 @require_POST
-def checkout_place(request: HttpRequest) -> HttpResponse:
+def checkout_place(request: MarketRequest) -> HttpResponse:
     form = PaymentForm(request.POST)
     key = request.POST.get("idempotency_key", "")
     if form.is_valid():

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from shop.markets.requests import MarketRequest
 from shop.models import Order
 from shop.orders.services import (
     access_order,
@@ -77,5 +78,5 @@ def order_link_invoice(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-def withdrawal(request: HttpRequest) -> HttpResponse:
+def withdrawal(request: MarketRequest) -> HttpResponse:
     return render(request, "shop/withdrawal.html", {"seller": request.market})

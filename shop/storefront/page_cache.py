@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeGuard
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from shop.markets.requests import MarketRequest
 from shop.storefront.cache import page_cache_get, page_cache_key, page_cache_set
 
 CSRF_PLACEHOLDER = b"tw-csrf-token-placeholder"
@@ -26,7 +28,7 @@ MESSAGES_COOKIE = "messages"
 View = Callable[..., HttpResponse]
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def _cacheable_request(request: HttpRequest) -> TypeGuard[MarketRequest]:
     """Anonymous, stateless GET: no session (so no sign-in), no pending messages."""
     return (
         request.method in ("GET", "HEAD")
@@ -47,7 +49,7 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str:
+def _key(request: MarketRequest) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return page_cache_key(
         path=digest, language=get_language(), market_code=request.market.code

@@ -26,6 +26,7 @@ from shop.catalog.selectors import (
 )
 from shop.catalog.views import PAGE_SIZE
 from shop.markets.cookies import language_cookie_set, market_cookie_set
+from shop.markets.requests import MarketRequest
 from shop.markets.services import markets_active
 from shop.storefront.page_cache import storefront_cached
 
@@ -56,7 +57,7 @@ class SearchForm(forms.Form):
 
 @require_safe
 @storefront_cached
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MarketRequest) -> HttpResponse:
     market = request.market
     products = product_list_for_market(market=market)[:HOME_PRODUCTS]
     cards = product_cards(
@@ -71,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @storefront_cached
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: MarketRequest) -> HttpResponse:
     market = request.market
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
