@@ -80,7 +80,8 @@ def search_document(language: str, config: str) -> CombinedSearchVector:
 
 def _terms(query: str) -> tuple[list[str], list[str]]:
     """(wanted, excluded) terms of a websearch-style query: quotes, -word, or."""
-    wanted, excluded = [], []
+    wanted: list[str] = []
+    excluded: list[str] = []
     for match in _TOKEN.finditer(query):
         phrase, word = match.group(2), match.group(4)
         text = (phrase if phrase is not None else word).strip()
