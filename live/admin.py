@@ -300,6 +300,7 @@ class ShowBanForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # the base clean() returns cleaned_data
         show, user = data.get("show"), data.get("user")
         if show is not None and user is not None:
             refusal = ban_refusal(show=show, user=user)

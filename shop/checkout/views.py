@@ -306,6 +306,7 @@ def checkout_review(request: MarketRequest) -> HttpResponse:
     cart, summary, response = _summary_or_redirect(request)
     if response is not None:
         return response
+    assert cart is not None and summary is not None  # no redirect: both are set
     return _review(request, cart=cart, summary=summary)
 
 
@@ -332,6 +333,7 @@ def checkout_place(request: MarketRequest) -> HttpResponse:
     cart, summary, response = _summary_or_redirect(request)
     if response is not None:
         return response
+    assert cart is not None and summary is not None  # no redirect: both are set
     if not form.is_valid():
         return _review(request, cart=cart, summary=summary, form=form, status=400)
     data = form.cleaned_data
@@ -362,6 +364,7 @@ def checkout_place(request: MarketRequest) -> HttpResponse:
         cart, summary, response = _summary_or_redirect(request)
         if response is not None:
             return response
+        assert cart is not None and summary is not None  # no redirect: both are set
         return _review(request, cart=cart, summary=summary, key=key, status=409)
     request.session.pop(CHECKOUT_SESSION_KEY, None)
     return _after_placing(request, order)

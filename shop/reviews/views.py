@@ -1,6 +1,8 @@
 """Writing a review of a product the shopper bought, and the review part of the
 product page."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,7 +47,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Labels in the language of the request, best rating first.
-        self.fields["rating"].choices = [
+        cast(forms.ChoiceField, self.fields["rating"]).choices = [
             (
                 stars,
                 ngettext("%(count)d star", "%(count)d stars", stars) % {"count": stars},

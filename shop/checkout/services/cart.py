@@ -371,7 +371,12 @@ def cart_rows(*, cart: Cart) -> list[CartRow]:
         amount = cart_line_unit_amount(variant=variant, market=cart.market, at=now)
         available = amount is not None and variant.product.is_active
         price = _market_price(variant=variant, market=cart.market)
-        on_deal = available and price is not None and amount < price.amount
+        on_deal = (
+            available
+            and amount is not None
+            and price is not None
+            and amount < price.amount
+        )
         prior = None
         if on_deal and cart.market.shows_prior_price:
             prior = flash_deal_prior_lowest_amount(
@@ -385,7 +390,7 @@ def cart_rows(*, cart: Cart) -> list[CartRow]:
                 price_changed=available and amount != line.unit_amount,
                 available=available,
                 short_of_stock=line.quantity > variant.stock,
-                regular_amount=price.amount if on_deal else None,
+                regular_amount=price.amount if on_deal and price is not None else None,
                 prior_lowest_amount=prior,
             )
         )
