@@ -191,10 +191,12 @@ def _studio_show(request: HttpRequest, pk: int) -> Show | HttpResponse:
 
 @require_GET
 def studio(request: HttpRequest, pk: int) -> HttpResponse:
-    show = _studio_show(request, pk)
+    show: Show | HttpResponse | None = _studio_show(request, pk)
     if isinstance(show, HttpResponse):
         return show
     show = selectors.show_detail(pk=pk)
+    if show is None:  # deleted since
+        raise Http404
     market = getattr(request, "market", None)
     cards = selectors.product_cards(
         product_ids=[item.product_id for item in show.featured_list],

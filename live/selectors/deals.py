@@ -9,9 +9,11 @@ them, so countdowns run on server time.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from live.models import FlashDeal, PinEvent, Show
 from shop.models import AttributeValue, Market, Product, Variant, VariantPrice
@@ -147,7 +149,11 @@ class Offer:
         return f"{minutes}:{seconds:02d}"
 
 
-def _label(variant: Variant) -> str:
+class ValuesPrefetch(TypedDict):
+    value_list: list[AttributeValue]
+
+
+def _label(variant: "WithAnnotations[Variant, ValuesPrefetch]") -> str:
     return ", ".join(
         f"{value.attribute.name}: {value.name}" for value in variant.value_list
     )
@@ -210,9 +216,11 @@ def pinned_offer(
         amount = min(deal.amount, regular) if deal is not None else regular
         on_deal = amount < regular
         prior = (
-            deal.prior_lowest_amount if on_deal and market.shows_prior_price else None
+            deal.prior_lowest_amount
+            if deal is not None and on_deal and market.shows_prior_price
+            else None
         )
-        if on_deal:
+        if deal is not None and on_deal:
             ends.append(deal.ends_at)
         variants.append(
             OfferVariant(

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from live.models import PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
 from shop.models import Market, Product, ProductImage, User, Variant, VariantPrice
@@ -80,7 +81,11 @@ def show_reminded_ids(*, user: User | AnonymousUser, show_ids: list[int]) -> set
     )
 
 
-def show_detail(*, pk: int) -> Show | None:
+class FeaturedPrefetch(TypedDict):
+    featured_list: list[ShowProduct]
+
+
+def show_detail(*, pk: int) -> "WithAnnotations[Show, FeaturedPrefetch] | None":
     """A show with its host and featured products in running order."""
     return (
         Show.objects.select_related("host", "pinned_comment")
@@ -171,7 +176,21 @@ def product_cards(
     return cards
 
 
-def _card(product: Product, market: Market | None, language: str, rate) -> ProductCard:
+class PricesPrefetch(TypedDict):
+    market_prices: list[VariantPrice]
+
+
+class CardPrefetch(TypedDict):
+    image_list: list[ProductImage]
+    variant_list: "list[WithAnnotations[Variant, PricesPrefetch]]"
+
+
+def _card(
+    product: "WithAnnotations[Product, CardPrefetch]",
+    market: Market | None,
+    language: str,
+    rate,
+) -> ProductCard:
     image = product.image_list[0] if product.image_list else None
     picture = (image.thumbnail or image.image) if image is not None else None
     image_url = picture.url if picture else ""
