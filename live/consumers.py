@@ -43,6 +43,7 @@ from live import realtime, selectors
 from live.models import Comment, Reaction, ReportReason
 from live.services import comments as comment_services
 from live.services.errors import LiveRuleError
+from shop.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
 
     async def _send_sync(self) -> None:
         """Recent comments and what is pinned, from the database: nothing is missed."""
+        assert self.show is not None and self.pump is not None  # joined in connect()
         self._synced_at = time.monotonic()
         state = await database_sync_to_async(selectors.show_sync_state)(show=self.show)
         state["viewers"] = await self.pump.viewers()
@@ -257,6 +259,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
         if count >= REACTIONS_PER_SECOND:
             return  # taps beyond the limit are dropped silently: they are only hearts
         self._taps = (second, count + 1)
+        assert self.pump is not None  # joined in connect()
         self.pump.react(frame.kind)
 
     async def on_report(self, frame: ClientFrame) -> None:
@@ -279,6 +282,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
     # --- synchronous work, each in one worker-thread call ----------------------
 
     def _comment(self, comment_id: int) -> Comment:
+        assert self.show is not None  # joined in connect()
         comment = (
             Comment.objects.select_related("show", "user")
             .filter(pk=comment_id, show_id=self.show.pk)
@@ -289,24 +293,31 @@ class ShowConsumer(AsyncWebsocketConsumer):
         return comment
 
     def _report(self, *, comment_id: int, reason: str) -> dict[str, Any]:
+        assert isinstance(self.user, User)  # _moderate() admits signed-in users only
         comment_services.comment_report(
             comment=self._comment(comment_id), reporter=self.user, reason=reason
         )
         return {"type": "reported", "comment_id": comment_id}
 
     def _delete(self, *, comment_id: int) -> dict[str, Any]:
+        assert isinstance(self.user, User)  # _moderate() admits signed-in users only
         comment_services.comment_delete(comment=self._comment(comment_id), by=self.user)
         return {"type": "done", "action": "delete", "comment_id": comment_id}
 
     def _pin(self, *, comment_id: int) -> dict[str, Any]:
+        assert isinstance(self.user, User)  # _moderate() admits signed-in users only
         comment_services.comment_pin(comment=self._comment(comment_id), by=self.user)
         return {"type": "done", "action": "pin", "comment_id": comment_id}
 
     def _unpin(self) -> dict[str, Any]:
+        assert isinstance(self.user, User)  # _moderate() admits signed-in users only
+        assert self.show is not None  # joined in connect()
         comment_services.comment_unpin(show=self.show, by=self.user)
         return {"type": "done", "action": "unpin"}
 
     def _ban(self, *, comment_id: int) -> dict[str, Any]:
+        assert isinstance(self.user, User)  # _moderate() admits signed-in users only
+        assert self.show is not None  # joined in connect()
         comment = self._comment(comment_id)
         if comment.user is None:
             raise LiveRuleError(

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -133,6 +133,7 @@ def flash_deal_start(
             gettext_lazy("Pin the product before starting a deal on it."),
             code="not_pinned",
         )
+    prices: QuerySet[VariantPrice] | list[VariantPrice]  # a list once locked
     prices = VariantPrice.objects.filter(
         variant__product=product, market__is_active=True
     ).select_related("market", "variant")
@@ -159,6 +160,7 @@ def flash_deal_start(
             if not Decimal("0") < amount < price.amount:
                 continue  # too cheap for this percentage to lower it
         else:
+            assert amounts is not None  # exactly one of percent_off, amounts
             wanted = amounts.get((price.variant_id, price.market_id))
             if wanted is None:
                 continue
