@@ -87,6 +87,7 @@ def market_resolve(*, request: HttpRequest) -> Market | None:
     if chosen in markets:
         return markets[chosen]
     user = getattr(request, "user", None)
+    market: Market | None
     if user is not None and user.is_authenticated and user.preferred_market_id:
         for market in markets.values():
             if market.pk == user.preferred_market_id:

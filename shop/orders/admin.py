@@ -44,6 +44,7 @@ class OrderEventInline(admin.TabularInline):
 
 def _transition_action(status: str, description: StrOrPromise):
     def action(modeladmin, request: HttpRequest, queryset) -> None:
+        assert request.user.is_authenticated  # the admin signs staff in first
         done, refused = 0, []
         for order in queryset:
             try:

@@ -112,6 +112,7 @@ class DisplayPrice:
     def discount_percent(self) -> int:
         if not self.is_discounted:
             return 0
+        assert self.regular_amount is not None  # is_discounted
         return int(
             ((1 - self.amount / self.regular_amount) * 100).to_integral_value(
                 ROUND_HALF_UP
