@@ -273,6 +273,7 @@ def main() -> None:
     # No oversell: every variant's stock fell by exactly what the orders hold.
     sold: dict[int, int] = {}
     for line in OrderLine.objects.filter(order__in=placed):
+        assert line.variant_id is not None  # the variants were not deleted
         sold[line.variant_id] = sold.get(line.variant_id, 0) + line.quantity
     for pk, stock in Variant.objects.values_list("pk", "stock"):
         assert stock >= 0, f"variant {pk} oversold"

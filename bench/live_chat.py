@@ -193,7 +193,7 @@ def _factory(url: str, origin: str, protocol, state, cookie: str = ""):
     headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
     factory = WebSocketClientFactory(url, origin=origin, headers=headers)
     factory.protocol = protocol
-    factory.state = state
+    factory.state = state  # type: ignore[attr-defined]  # read by the protocol
     factory.setProtocolOptions(
         utf8validateIncoming=False,
         openHandshakeTimeout=60,
@@ -233,7 +233,7 @@ def viewer_process(conn: Connection) -> None:
         closed = 0
         latencies = array("d")
         loop_lag = array("d")
-        lag_task = None
+        lag_task: asyncio.Task[None] | None = None
         viewers: list = []
 
     state = State()
@@ -289,6 +289,7 @@ def viewer_process(conn: Connection) -> None:
             len(viewer.seen) < len(expected) for viewer in state.viewers
         ):
             await asyncio.sleep(0.05)
+        assert state.lag_task is not None  # started before the viewers connect
         state.lag_task.cancel()
         lost = [len(expected - viewer.seen) for viewer in state.viewers]
         missing = sorted(expected - state.viewers[0].seen) if state.viewers else []

@@ -35,6 +35,7 @@ import time
 from fractions import Fraction
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -198,7 +199,12 @@ def _server_process(conn: Connection, mode: str) -> None:
     meter = _Meter()
     arrivals: dict[int, float] = {}  # server timestamp -> when the server had it
     first_sent: dict[int, object] = {}  # viewer id -> track (forward) / probe
-    state = {"host_track": None, "recording": False, "frames_in": 0, "bytes_in": 0}
+    state: dict[str, Any] = {
+        "host_track": None,
+        "recording": False,
+        "frames_in": 0,
+        "bytes_in": 0,
+    }
     show = ShowRelay() if mode == "forward" else None
     media_relay = MediaRelay() if mode == "mediarelay" else None
     # Neither holds on to the loop it was created under; peer connections do.
@@ -269,6 +275,7 @@ def _server_process(conn: Connection, mode: str) -> None:
         if show is not None:
             first_sent[viewer_id] = show.add_viewer(pc).video
         else:
+            assert media_relay is not None  # mode is "mediarelay"
             probe = FirstFrameProbe(media_relay.subscribe(state["host_track"]))
             probe.sender = pc.addTrack(probe)
             first_sent[viewer_id] = probe
@@ -336,7 +343,7 @@ def _viewer_process(conn: Connection) -> None:
 
     pcs = {}
     received: dict[int, list[tuple[int, float]]] = {}
-    state = {"recording": False, "first": set()}
+    state: dict[str, Any] = {"recording": False, "first": set()}
     meter = _Meter()
 
     def counter(viewer_id: int):

@@ -117,7 +117,9 @@ def page_paths(env: dict[str, str]) -> dict[str, str]:
         product = Product.objects.filter(
             is_active=True, variants__prices__market__code="US"
         ).first()
-        word = product.name_en.split()[-1]
+        if category is None or product is None:
+            raise SystemExit("No catalog: run seed_demo first.")
+        word = product.name_en.split()[-1]  # type: ignore[attr-defined]  # modeltranslation
         return {
             "bare view": "/healthz",
             "home": "/en/",

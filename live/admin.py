@@ -43,6 +43,7 @@ from live.services.comments import (
 from live.services.deals import flash_deal_end
 from live.services.errors import LiveRuleError
 from live.services.shows import show_end, show_start
+from shop.accounts.requests import SignedInRequest
 
 
 def _run_each(
@@ -117,7 +118,7 @@ class ShowAdmin(TabbedTranslationAdmin):
     actions = ("start_shows", "end_shows")
 
     @admin.action(description=_("Go live with the selected shows"))
-    def start_shows(self, request: HttpRequest, queryset: QuerySet[Show]) -> None:
+    def start_shows(self, request: SignedInRequest, queryset: QuerySet[Show]) -> None:
         _run_each(
             self,
             request,
@@ -129,7 +130,7 @@ class ShowAdmin(TabbedTranslationAdmin):
         )
 
     @admin.action(description=_("End the selected shows"))
-    def end_shows(self, request: HttpRequest, queryset: QuerySet[Show]) -> None:
+    def end_shows(self, request: SignedInRequest, queryset: QuerySet[Show]) -> None:
         _run_each(
             self,
             request,
@@ -174,7 +175,9 @@ class CommentAdmin(admin.ModelAdmin):
         return False  # comments are hidden through the action, so viewers see it
 
     @admin.action(description=_("Delete the selected comments for every viewer"))
-    def hide_comments(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+    def hide_comments(
+        self, request: SignedInRequest, queryset: QuerySet[Comment]
+    ) -> None:
         _run_each(
             self,
             request,
@@ -232,7 +235,7 @@ class CommentReportAdmin(admin.ModelAdmin):
         return report.comment.show
 
     @admin.action(description=_("Delete the reported comments"))
-    def delete_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def delete_comments(self, request: SignedInRequest, queryset: QuerySet) -> None:
         _run_each(
             self,
             request,
@@ -249,7 +252,7 @@ class CommentReportAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Ban the authors from the show and delete"))
-    def ban_authors(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def ban_authors(self, request: SignedInRequest, queryset: QuerySet) -> None:
         _run_each(
             self,
             request,
@@ -261,7 +264,7 @@ class CommentReportAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Dismiss the selected reports"))
-    def dismiss_reports(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def dismiss_reports(self, request: SignedInRequest, queryset: QuerySet) -> None:
         _run_each(
             self,
             request,
@@ -298,6 +301,7 @@ class ShowBanForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # the base clean() returns cleaned_data
         show, user = data.get("show"), data.get("user")
         if show is not None and user is not None:
             refusal = ban_refusal(show=show, user=user)

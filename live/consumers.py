@@ -36,7 +36,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -57,12 +57,13 @@ from live.access import (
     access_show_for_view,
     market_for_scope,
 )
-from live.models import COMMENT_CLIENT_ID_MAX_LENGTH, Comment, Reaction, ReportReason
+from live.choices import COMMENT_CLIENT_ID_MAX_LENGTH, Reaction, ReportReason
 from live.services import comments as comment_services
 from live.services.errors import LiveRuleError
 
 if TYPE_CHECKING:  # annotations only: comments are read through the selectors
     from live.models import Comment
+    from shop.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +222,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
 
     async def _send_sync(self) -> None:
         """Recent comments and what is pinned, from the database: nothing is missed."""
+        assert self.show is not None and self.pump is not None  # joined in connect()
         self._synced_at = time.monotonic()
         state = await database_sync_to_async(selectors.show_sync_state)(show=self.show)
         state["viewers"] = await self.pump.viewers()
@@ -333,6 +335,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
         if count >= REACTIONS_PER_SECOND:
             return  # taps beyond the limit are dropped silently: they are only hearts
         self._taps = (second, count + 1)
+        assert self.pump is not None  # joined in connect()
         self.pump.react(frame.kind)
 
     async def on_report(self, frame: ClientFrame) -> None:
@@ -361,30 +364,37 @@ class ShowConsumer(AsyncWebsocketConsumer):
         return comment
 
     def _report(self, *, comment_id: int, reason: str) -> dict[str, Any]:
+        user = cast("User", self.user)  # _moderate() admits signed-in users only
         comment_services.comment_report(
-            comment=self._comment(comment_id), reporter=self.user, reason=reason
+            comment=self._comment(comment_id), reporter=user, reason=reason
         )
         return {"type": "reported", "comment_id": comment_id}
 
     def _delete(self, *, comment_id: int) -> dict[str, Any]:
-        comment_services.comment_delete(comment=self._comment(comment_id), by=self.user)
+        user = cast("User", self.user)  # _moderate() admits signed-in users only
+        comment_services.comment_delete(comment=self._comment(comment_id), by=user)
         return {"type": "done", "action": "delete", "comment_id": comment_id}
 
     def _pin(self, *, comment_id: int) -> dict[str, Any]:
-        comment_services.comment_pin(comment=self._comment(comment_id), by=self.user)
+        user = cast("User", self.user)  # _moderate() admits signed-in users only
+        comment_services.comment_pin(comment=self._comment(comment_id), by=user)
         return {"type": "done", "action": "pin", "comment_id": comment_id}
 
     def _unpin(self) -> dict[str, Any]:
-        comment_services.comment_unpin(show=self.show, by=self.user)
+        user = cast("User", self.user)  # _moderate() admits signed-in users only
+        assert self.show is not None  # joined in connect()
+        comment_services.comment_unpin(show=self.show, by=user)
         return {"type": "done", "action": "unpin"}
 
     def _ban(self, *, comment_id: int) -> dict[str, Any]:
+        user = cast("User", self.user)  # _moderate() admits signed-in users only
+        assert self.show is not None  # joined in connect()
         comment = self._comment(comment_id)
         if comment.user is None:
             raise LiveRuleError(
                 _("The author's account no longer exists."), code="gone"
             )
-        comment_services.show_ban_add(show=self.show, user=comment.user, by=self.user)
+        comment_services.show_ban_add(show=self.show, user=comment.user, by=user)
         return {"type": "done", "action": "ban", "comment_id": comment_id}
 
     # --- helpers -----------------------------------------------------------------

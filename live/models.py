@@ -8,29 +8,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from live.choices import (  # noqa: F401 (models' choices are read from here too)
+    COMMENT_CLIENT_ID_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    REACTION_EMOJI,
+    Reaction,
+    ReportReason,
+    ShowStatus,
+)
 from shop.models import SHOPPER_LANGUAGE_CHOICES, Market, Product, Promotion
-
-COMMENT_CLIENT_ID_MAX_LENGTH = 64
-COMMENT_MAX_LENGTH = 300
-
-
-class ShowStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    LIVE = "live", _("Live")
-    ENDED = "ended", _("Ended")
-
-
-class Reaction(models.TextChoices):
-    """What viewers can tap during a show; counted, never stored one by one."""
-
-    HEART = "heart", _("Love it")
-    FIRE = "fire", _("Hot deal")
-    CLAP = "clap", _("Applause")
-    WOW = "wow", _("Wow")
-    LAUGH = "laugh", _("Funny")
-
-
-REACTION_EMOJI = {"heart": "❤️", "fire": "🔥", "clap": "👏", "wow": "😮", "laugh": "😂"}
 
 
 class ChatDelivery(models.TextChoices):
@@ -277,13 +263,6 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.text[:40]}"
-
-
-class ReportReason(models.TextChoices):
-    SPAM = "spam", _("Spam or advertising")
-    ABUSE = "abuse", _("Abusive or hateful")
-    OFF_TOPIC = "off_topic", _("Off topic")
-    OTHER = "other", _("Something else")
 
 
 class ReportStatus(models.TextChoices):

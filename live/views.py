@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from live import selectors
 from live.access import ShowAction, access_show_for_control, access_show_for_view
+from live.choices import REACTION_EMOJI, Reaction, ReportReason
 from live.forms import FlashDealStartForm
-from live.models import REACTION_EMOJI, Reaction, ReportReason
 from live.services.deals import (
     DealError,
     flash_deal_end,
@@ -43,6 +43,14 @@ from shop.catalog.selectors import product_get
 
 if TYPE_CHECKING:  # annotations only: shows are read through the selectors
     from live.models import Show
+    from shop.models import User
+
+
+def _host(request: HttpRequest) -> User:
+    """The signed-in user of a studio action (`_studio_show` has let them in)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user
 
 
 def _socket_url(request: HttpRequest, show: Show, *, host: bool = False) -> str:
@@ -210,10 +218,12 @@ def _studio_show(request: HttpRequest, pk: int) -> Show | HttpResponse:
 
 @require_GET
 def studio(request: HttpRequest, pk: int) -> HttpResponse:
-    show = _studio_show(request, pk)
+    show: Show | HttpResponse | None = _studio_show(request, pk)
     if isinstance(show, HttpResponse):
         return show
     show = selectors.show_detail(pk=pk)
+    if show is None:  # deleted since
+        raise Http404
     market = getattr(request, "market", None)
     cards = selectors.product_cards(
         product_ids=[item.product_id for item in show.featured_list],
@@ -256,7 +266,7 @@ def _studio_action(request: HttpRequest, pk: int, action) -> HttpResponse:
 @require_POST
 def studio_start(request: HttpRequest, pk: int) -> HttpResponse:
     def start(show: Show) -> str:
-        show_start(show=show, host=request.user)
+        show_start(show=show, host=_host(request))
         return _("You are live.")
 
     return _studio_action(request, pk, start)
@@ -265,7 +275,7 @@ def studio_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def studio_end(request: HttpRequest, pk: int) -> HttpResponse:
     def end(show: Show) -> str:
-        show_end(show=show, host=request.user)
+        show_end(show=show, host=_host(request))
         return _("The show has ended. Its replay is on the show page.")
 
     return _studio_action(request, pk, end)
@@ -277,7 +287,7 @@ def studio_pin(request: HttpRequest, pk: int) -> HttpResponse:
         product = product_get(pk=request.POST.get("product") or 0)
         if product is None or not product.pk:
             raise ShowError(_("Choose a product to pin."))
-        product_pin(show=show, product=product, by=request.user)
+        product_pin(show=show, product=product, by=_host(request))
         return _("Pinned: %(name)s") % {"name": product.name}
 
     return _studio_action(request, pk, pin)
@@ -286,7 +296,7 @@ def studio_pin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def studio_unpin(request: HttpRequest, pk: int) -> HttpResponse:
     def unpin(show: Show) -> str:
-        product_unpin(show=show, by=request.user)
+        product_unpin(show=show, by=_host(request))
         return _("No product is pinned now.")
 
     return _studio_action(request, pk, unpin)
@@ -319,7 +329,7 @@ def studio_deal_start(request: HttpRequest, pk: int) -> HttpResponse:
         flash_deal_start(
             show=show,
             product=product,
-            by=request.user,
+            by=_host(request),
             minutes=form.cleaned_data["minutes"],
             percent_off=form.cleaned_data["percent_off"],
         )
@@ -340,7 +350,7 @@ def studio_deal_end(request: HttpRequest, pk: int) -> HttpResponse:
         product = product_get(pk=request.POST.get("product") or 0)
         if product is None:
             raise DealError(_("Choose a product for the deal."))
-        flash_deal_end(show=show, product=product, by=request.user)
+        flash_deal_end(show=show, product=product, by=_host(request))
         return _("The flash deal on %(name)s has ended.") % {"name": product.name}
 
     return _studio_action(request, pk, end)

@@ -129,10 +129,10 @@ def _template(
     kind: str, mime_type: str, keyframe: bytes
 ) -> av.container.InputContainer:
     if kind == "audio":
-        return av.open(io.BytesIO(_ogg_opus_template()), format="ogg")
+        return av.open(io.BytesIO(_ogg_opus_template()), "r", format="ogg")
     if mime_type == "video/vp8":
-        return av.open(io.BytesIO(_ivf_template(keyframe)), format="ivf")
-    return av.open(io.BytesIO(keyframe), format="h264")
+        return av.open(io.BytesIO(_ivf_template(keyframe)), "r", format="ivf")
+    return av.open(io.BytesIO(keyframe), "r", format="h264")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +206,7 @@ class _Writer(threading.Thread):
             packet.time_base = Fraction(1, placement.clock_rate)
             packet.stream = self._streams[kind]
             packet.is_keyframe = frame.keyframe
+            assert self._container is not None  # opened above
             self._container.mux(packet)
             self.frames[kind] += 1
         except (av.FFmpegError, ValueError, OSError):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import av
-from aiortc import MediaStreamTrack, RTCPeerConnection
+from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from live.media import aiortc_compat
@@ -332,7 +332,7 @@ class ShowRelay:
 
     def add_viewer(self, pc: RTCPeerConnection) -> ViewerHandle:
         """Send the show on the transceivers a viewer's offer asked to receive on."""
-        chosen = {}
+        chosen: dict[str, RTCRtpTransceiver] = {}
         for transceiver in pc.getTransceivers():
             kind = transceiver.kind
             if (

@@ -63,7 +63,7 @@ class RelayTrack(MediaStreamTrack):
     def queued(self) -> int:
         return len(self._queue)
 
-    async def recv(self) -> EncodedFrame:
+    async def recv(self) -> EncodedFrame:  # type: ignore[override]  # encoded, not av frames
         while not self._queue:
             if self.readyState != "live":
                 raise MediaStreamError

@@ -50,7 +50,7 @@ class ShowPump:
         self.reactions: Counter = Counter()
         self.published_ticks = 0
         self._store: LiveStore | None = None
-        self._channel_layer = None
+        self._channel_layer: Any = None  # channels ships no types
         self._channel_name = ""
         self._tasks: list[asyncio.Task] = []
         self._ready = asyncio.Event()

@@ -8,9 +8,11 @@ with the server's clock beside them, so countdowns run on server time.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from live.models import PinEvent, Show
 from shop.models import AttributeValue, Market, Product, Variant
@@ -84,7 +86,11 @@ class Offer:
         return remaining_text(ends_at=self.deal_ends_at, now=self.server_now)
 
 
-def _label(variant: Variant) -> str:
+class ValuesPrefetch(TypedDict):
+    value_list: list[AttributeValue]
+
+
+def _label(variant: "WithAnnotations[Variant, ValuesPrefetch]") -> str:
     return ", ".join(
         f"{value.attribute.name}: {value.name}" for value in variant.value_list
     )

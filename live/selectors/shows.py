@@ -3,15 +3,17 @@
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from live.models import PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
-from shop.models import Market, Product, ProductImage, User, Variant
+from shop.models import Market, Product, ProductImage, User, Variant, VariantPrice
 from shop.pricing.selectors import price_effective, prices_prefetch
 from shop.pricing.services import tax_rate_for
 from shop.storefront.formatting import babel_locale, money, tax_label
@@ -70,7 +72,7 @@ def show_listing(*, market: Market | None) -> ShowListing:
     )
 
 
-def show_reminded_ids(*, user: User, show_ids: list[int]) -> set[int]:
+def show_reminded_ids(*, user: User | AnonymousUser, show_ids: list[int]) -> set[int]:
     """Which of these shows the user already asked to be reminded of."""
     if not user.is_authenticated or not show_ids:
         return set()
@@ -81,7 +83,11 @@ def show_reminded_ids(*, user: User, show_ids: list[int]) -> set[int]:
     )
 
 
-def show_detail(*, pk: int) -> Show | None:
+class FeaturedPrefetch(TypedDict):
+    featured_list: list[ShowProduct]
+
+
+def show_detail(*, pk: int) -> "WithAnnotations[Show, FeaturedPrefetch] | None":
     """A show with its host and featured products in running order."""
     return (
         Show.objects.select_related("host", "pinned_comment")
@@ -181,7 +187,21 @@ def product_cards(
     return cards
 
 
-def _card(product: Product, market: Market | None, language: str, rate) -> ProductCard:
+class PricesPrefetch(TypedDict):
+    market_prices: list[VariantPrice]
+
+
+class CardPrefetch(TypedDict):
+    image_list: list[ProductImage]
+    variant_list: "list[WithAnnotations[Variant, PricesPrefetch]]"
+
+
+def _card(
+    product: "WithAnnotations[Product, CardPrefetch]",
+    market: Market | None,
+    language: str,
+    rate,
+) -> ProductCard:
     image = product.image_list[0] if product.image_list else None
     picture = (image.thumbnail or image.image) if image is not None else None
     image_url = picture.url if picture else ""

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from live import realtime
 from live.access import (
@@ -302,7 +303,7 @@ def comment_unpin(*, show: Show, by: User) -> None:
     _publish_on_commit(show, {"kind": "comment_unpinned"})
 
 
-def ban_refusal(*, show: Show, user: User) -> str | None:
+def ban_refusal(*, show: Show, user: User) -> StrOrPromise | None:
     """Why a user may not be banned from a show, or None when they may."""
     if can_moderate(show=show, user=user):
         return _("The host and staff cannot be banned.")

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -122,6 +123,7 @@ def flash_deal_start(
             gettext_lazy("Pin the product before starting a deal on it."),
             code="not_pinned",
         )
+    prices: QuerySet[VariantPrice] | list[VariantPrice]  # a list once locked
     prices = VariantPrice.objects.filter(
         variant__product=product, market__is_active=True
     ).select_related("market", "variant")

@@ -159,7 +159,7 @@ def show_reminder_remove(*, show: Show, user: User) -> None:
 def _reminder_language(user: User) -> str:
     if user.preferred_language:
         return shopper_language(user.preferred_language)
-    if user.preferred_market_id is not None:
+    if user.preferred_market is not None:
         return shopper_language(user.preferred_market.language)
     return settings.LANGUAGE_CODE
 

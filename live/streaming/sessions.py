@@ -353,6 +353,7 @@ async def stream_publish(
     _registry.bind()
     _live_check(show)
     description = offer_check(sdp=offer_sdp, role="publish")
+    assert isinstance(offer_sdp, str)  # offer_check refuses anything else
     video_mime = video_codec_choose(description)
     codecs_check(description, role="publish", video_mime=video_mime)
     stream = _registry.streams.get(show.pk) or _stream_new(show.pk, video_mime)

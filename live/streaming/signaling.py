@@ -42,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -61,8 +61,11 @@ from live.access import (
     access_show_for_view,
     market_for_scope,
 )
-from live.models import Show, ShowStatus
+from live.choices import ShowStatus
 from live.streaming import PeerSession, StreamError
+
+if TYPE_CHECKING:  # annotations only: rows are read through the selectors
+    from live.models import Show
 
 FRAME_OVERHEAD_BYTES = 1024
 

@@ -20,6 +20,8 @@ negotiation timed out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from asgiref.sync import sync_to_async
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -29,10 +31,13 @@ from django.views.decorators.http import require_http_methods
 
 from live import streaming
 from live.access import access_show_for_view
-from live.models import Show, ShowStatus
+from live.choices import ShowStatus
 from live.selectors import show_for_stream
 from live.services.stream_keys import stream_key_matches
 from live.streaming import StreamError
+
+if TYPE_CHECKING:  # annotations only: rows are read through the selectors
+    from live.models import Show
 
 SDP_TYPE = "application/sdp"
 

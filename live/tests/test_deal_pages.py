@@ -89,9 +89,11 @@ def test_the_show_page_lets_the_viewer_choose_a_variant_when_there_are_several(
 def _show_page_form(client: Client, show: Show) -> tuple[str, dict[str, str]]:
     """The buy box's form action and hidden fields, as the page's script reads them."""
     offer = offer_html(client.get(f"/en/live/{show.pk}/").content.decode())
-    action = re.search(
+    found = re.search(
         r'<form class="live-offer__form" method="post" action="([^"]+)"', offer
-    ).group(1)
+    )
+    assert found is not None, offer
+    action = found.group(1)
     fields = dict(
         re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', offer)
     )

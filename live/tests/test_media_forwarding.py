@@ -18,7 +18,7 @@ VP8_DELTA = b"\x31\x01\x00\x11\x22\x33"
 def _packet(sequence_number: int, timestamp: int, data: bytes, marker: int = 0):
     packet = RtpPacket(sequence_number=sequence_number, timestamp=timestamp)
     packet.marker = marker
-    packet._data = data
+    packet._data = data  # type: ignore[attr-defined]  # aiortc private
     return packet
 
 

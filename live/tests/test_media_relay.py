@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 from aiortc import (
     AudioStreamTrack,
+    MediaStreamTrack,
     RTCConfiguration,
     RTCPeerConnection,
     RTCRtpSender,
@@ -50,6 +51,8 @@ class HostCamera(VideoStreamTrack):
 def _luma_halves(frame: VideoFrame) -> tuple[float, float]:
     plane = frame.planes[0]
     data = bytes(plane)
+    left: list[int]
+    right: list[int]
     left, right = [], []
     for y in range(8, frame.height - 8, 8):
         base = y * plane.line_size
@@ -88,7 +91,7 @@ async def _start_host(relay: ShowRelay, peers):
         "video": host.addTrack(HostCamera()),
         "audio": host.addTrack(AudioStreamTrack()),
     }
-    tracks = []
+    tracks: list[MediaStreamTrack] = []
     server.on("track", tracks.append)
 
     async def publish() -> None:
@@ -104,7 +107,7 @@ async def _add_viewer(relay: ShowRelay, peers):
     viewer, server = peers(), peers()
     viewer.addTransceiver("video", direction="recvonly")
     viewer.addTransceiver("audio", direction="recvonly")
-    tracks = {}
+    tracks: dict[str, MediaStreamTrack] = {}
     viewer.on("track", lambda track: tracks.__setitem__(track.kind, track))
     handle = None
 
@@ -473,7 +476,7 @@ async def test_host_offering_only_another_codec_is_refused(peers):
             if c.mimeType == "video/H264"
         ]
     )
-    tracks = []
+    tracks: list[MediaStreamTrack] = []
     server.on("track", tracks.append)
     await host.setLocalDescription(await host.createOffer())
     await server.setRemoteDescription(host.localDescription)

@@ -55,6 +55,7 @@ async def _publish_until_recorded(show, peers, frames: int, **options) -> None:
     session = await streaming.stream_publish(show=show, offer_sdp=offer, takeover=True)
     await answer_apply(host, session.answer_sdp)
     recorder = streaming_sessions._registry.streams[show.pk].recorder
+    assert recorder is not None
     await wait_for(lambda: recorder.frames["video"] >= frames, timeout=20)
 
 

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from aiortc import (
     AudioStreamTrack,
+    MediaStreamTrack,
     RTCConfiguration,
     RTCPeerConnection,
     RTCRtpSender,
@@ -72,7 +73,7 @@ async def viewer_offer(peers: Peers):
     pc = peers.make()
     pc.addTransceiver("video", direction="recvonly")
     pc.addTransceiver("audio", direction="recvonly")
-    tracks = {}
+    tracks: dict[str, MediaStreamTrack] = {}
     pc.on("track", lambda track: tracks.__setitem__(track.kind, track))
     await pc.setLocalDescription(await pc.createOffer())
     return pc, tracks, pc.localDescription.sdp

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import translate_url
 
+from shop.accounts.requests import SignedInRequest
 from shop.checkout.services.cart import cart_merge
 from shop.markets.services import shopper_language
 
@@ -41,7 +42,7 @@ class AccountAdapter(DefaultAccountAdapter):
         for notice in cart_merge(user=user, session=request.session).notices:
             messages.warning(request, notice)
 
-    def get_login_redirect_url(self, request: HttpRequest) -> str:
+    def get_login_redirect_url(self, request: SignedInRequest) -> str:
         """Home, in the account's own language when it has chosen one."""
         url = super().get_login_redirect_url(request)
         language = request.user.preferred_language

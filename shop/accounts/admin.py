@@ -23,7 +23,8 @@ class ShopUserChangeForm(UserChangeForm):
 
 # Django's own section titles, with the translations Django ships for them.
 _PERSONAL, _PERMISSIONS, _DATES = (
-    title for title, _opts in DjangoUserAdmin.fieldsets[1:]
+    title
+    for title, _opts in DjangoUserAdmin.fieldsets[1:]  # type: ignore[index]  # set by Django
 )
 
 

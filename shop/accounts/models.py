@@ -1,5 +1,7 @@
 """The shop's accounts, identified by their email address."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from shop.markets.models import SHOPPER_LANGUAGE_CHOICES, Market
 
 
-class ShopUserManager(BaseUserManager):
+class ShopUserManager(BaseUserManager["User"]):
     """Accounts are identified by their email address."""
 
     use_in_migrations = True
@@ -66,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")

@@ -2,19 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import gettext
 
 from shop.accounts.forms import ProfileForm
+from shop.accounts.requests import SignedInRequest
 from shop.accounts.services import user_profile_update
 from shop.markets.cookies import language_cookie_set, market_cookie_set
 
 
 @login_required(login_url="account_login")
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     """Show and save the signed-in shopper's name, language and market."""
     user = request.user
     if request.method == "POST":

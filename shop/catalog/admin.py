@@ -3,7 +3,7 @@ through the services, so prices keep their history and cached storefront pages
 are invalidated."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -96,7 +96,7 @@ def _saver(obj: models.Model) -> Callable[[models.Model], Any]:
 
 def _deleter(obj: models.Model) -> Callable[[models.Model], Any]:
     if isinstance(obj, ProductImage):
-        return lambda o: product_image_delete(image=o)
+        return lambda o: product_image_delete(image=cast(ProductImage, o))
     return lambda o: catalog_object_delete(obj=o)
 
 

@@ -161,7 +161,7 @@ def product_image_save(
 def product_image_delete(*, image: ProductImage) -> None:
     """Delete a product image and, once that is committed, its files."""
     files = [image.image, image.thumbnail, image.thumbnail_large]
-    names = [(f.storage, f.name) for f in files if f]
+    names = [(f.storage, f.name) for f in files if f.name]
     image.delete()
     catalog_version_bump()
 

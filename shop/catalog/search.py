@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connections
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from modeltranslation.utils import build_localized_fieldname
 
@@ -71,7 +71,7 @@ def search_config(language: str, using: str = "default") -> str:
 
 def search_document(language: str, config: str) -> CombinedSearchVector:
     """A product's weighted document in a language: the indexed expression."""
-    return SearchVector(
+    return SearchVector(  # type: ignore[return-value]  # stubs miss SearchVector.__add__
         build_localized_fieldname("name", language), "brand", config=config, weight="A"
     ) + SearchVector(
         build_localized_fieldname("description", language), config=config, weight="C"
@@ -80,7 +80,8 @@ def search_document(language: str, config: str) -> CombinedSearchVector:
 
 def _terms(query: str) -> tuple[list[str], list[str]]:
     """(wanted, excluded) terms of a websearch-style query: quotes, -word, or."""
-    wanted, excluded = [], []
+    wanted: list[str] = []
+    excluded: list[str] = []
     for match in _TOKEN.finditer(query):
         phrase, word = match.group(2), match.group(4)
         text = (phrase if phrase is not None else word).strip()
@@ -208,7 +209,7 @@ def _fallback_search(
     found = products.filter(reduce(and_, [anywhere(term) for term in wanted]))
     for term in excluded:
         found = found.exclude(anywhere(term))
-    name_hits = [
+    name_hits: list[Expression] = [
         Case(When(in_name(term), then=Value(1.0)), default=Value(0.0))
         for term in wanted
     ]

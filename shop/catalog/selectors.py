@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -24,6 +25,7 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from shop.models import (
@@ -38,6 +40,7 @@ from shop.models import (
     Specification,
     TaxRate,
     Variant,
+    VariantPrice,
 )
 from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 from shop.pricing.services import tax_rate_for
@@ -171,6 +174,34 @@ def _matching_variants(
     return variants
 
 
+class PricesPrefetch(TypedDict):
+    market_prices: list[VariantPrice]
+
+
+class CardPrefetch(TypedDict):
+    """What `products_for_market` annotates and prefetches on each product."""
+
+    from_price: Decimal | None
+    variant_list: "list[WithAnnotations[Variant, PricesPrefetch]]"
+    first_images: list[ProductImage]
+
+
+class VariantDetailPrefetch(TypedDict):
+    value_list: list[AttributeValue]
+    market_prices: list[VariantPrice]
+
+
+class DetailPrefetch(TypedDict):
+    """What `product_detail_for_market` prefetches and annotates on the product."""
+
+    image_list: list[ProductImage]
+    specification_list: list[Specification]
+    variant_list: "list[WithAnnotations[Variant, VariantDetailPrefetch]]"
+    approved_reviews: list[Review]
+    rating_average: Any
+    rating_count: int
+
+
 def _card_prefetches(market: Market) -> list[Prefetch]:
     return [
         Prefetch(
@@ -205,7 +236,7 @@ def products_for_market(
     price_max: Decimal | None = None,
     value_groups: Sequence[Sequence[int]] = (),
     in_stock: bool = False,
-) -> QuerySet[Product]:
+) -> "QuerySet[WithAnnotations[Product, CardPrefetch]]":
     """Products with a variant that passes the filters in the market, for cards."""
     # `from_price`: the lowest market price among the variants that pass the filters.
     variants = _matching_variants(
@@ -221,11 +252,12 @@ def products_for_market(
         .annotate(lowest=Min("prices__amount"))
         .values("lowest")[:1]
     )
-    return (
+    return cast(  # the plugin cannot see through _card_prefetches()
+        "QuerySet[WithAnnotations[Product, CardPrefetch]]",
         products.filter(is_active=True)
         .annotate(from_price=Subquery(lowest))
         .filter(from_price__isnull=False)
-        .prefetch_related(*_card_prefetches(market))
+        .prefetch_related(*_card_prefetches(market)),
     )
 
 
@@ -238,7 +270,7 @@ def product_list_for_market(
     value_groups: Sequence[Sequence[int]] = (),
     in_stock: bool = False,
     sort: str = ProductSort.NEWEST,
-) -> QuerySet[Product]:
+) -> "QuerySet[WithAnnotations[Product, CardPrefetch]]":
     """Active products of a category's subtree sold in the market, filtered, sorted."""
     products = Product.objects.all()
     if category is not None:
@@ -304,7 +336,10 @@ class ProductCard:
 
 
 def product_cards(
-    *, products: Iterable[Product], market: Market, tax_rate: TaxRate | None
+    *,
+    products: "Iterable[WithAnnotations[Product, CardPrefetch]]",
+    market: Market,
+    tax_rate: TaxRate | None,
 ) -> list[ProductCard]:
     """Cards for products fetched by `products_for_market` (no further queries)."""
     cards = []
@@ -343,7 +378,9 @@ def product_cards(
 # --- The product page ------------------------------------------------------------
 
 
-def product_detail_for_market(*, slug: str, market: Market) -> Product | None:
+def product_detail_for_market(
+    *, slug: str, market: Market
+) -> "WithAnnotations[Product, DetailPrefetch] | None":
     """An active product with images, specs, variant prices and approved reviews."""
     variants = Variant.objects.order_by("position", "id").prefetch_related(
         Prefetch(
@@ -416,7 +453,11 @@ def _stock_state(stock: int) -> str:
 
 
 def product_variant_options(
-    *, product: Product, market: Market, tax_rate: TaxRate | None, sku: str | None
+    *,
+    product: "WithAnnotations[Product, DetailPrefetch]",
+    market: Market,
+    tax_rate: TaxRate | None,
+    sku: str | None,
 ) -> list[VariantOption]:
     """The variants of a product from `product_detail_for_market`, one selected."""
     # The variant named by `sku`; else the first in stock and sold in the market,

@@ -1,5 +1,7 @@
 """Cart and checkout forms: lines, address, shipping method and card."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -89,7 +91,9 @@ class CheckoutAddressForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.market = market
         countries = list(market.countries)
-        self.fields["country"].choices = [(c, country_name(c)) for c in countries]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            (c, country_name(c)) for c in countries
+        ]
         self.fields["country"].initial = market.default_country
         regions = [
             choice
@@ -98,7 +102,10 @@ class CheckoutAddressForm(forms.Form):
         ]
         self.needs_region = bool(regions)
         if regions:
-            self.fields["region"].choices = [("", _("Choose a state"))] + regions
+            cast(forms.ChoiceField, self.fields["region"]).choices = [
+                ("", _("Choose a state")),
+                *regions,
+            ]
         else:
             del self.fields["region"]
         formats = [c for c in countries if c in POSTAL_CODE_FORMATS]
@@ -117,6 +124,7 @@ class CheckoutAddressForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # the base clean() returns cleaned_data
         country = data.get("country")
         if not country:
             return data
@@ -151,7 +159,9 @@ class ShippingMethodForm(forms.Form):
     def __init__(self, *args, options: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.options = options
-        self.fields["method"].choices = [(o.method.pk, o.name) for o in options]
+        cast(forms.ChoiceField, self.fields["method"]).choices = [
+            (o.method.pk, o.name) for o in options
+        ]
         if len(options) == 1:
             self.fields["method"].initial = options[0].method.pk
 

@@ -40,8 +40,8 @@ from shop.checkout.services.checkout import (
     checkout_preview,
     shipping_options,
 )
+from shop.markets.requests import MarketRequest
 from shop.markets.services import shopper_language
-from shop.models import Cart, Order
 from shop.orders.access import order_link_path
 from shop.orders.payments import payment_provider
 from shop.orders.selectors import order_by_idempotency_key
@@ -93,7 +93,7 @@ def _json_refused(errors: list[str]) -> JsonResponse:
 
 
 @require_POST
-def cart_add(request: HttpRequest) -> HttpResponse:
+def cart_add(request: MarketRequest) -> HttpResponse:
     as_json = _wants_json(request)
     form = CartAddForm(request.POST)
     if not form.is_valid():
@@ -136,7 +136,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
+def cart_line_update(request: MarketRequest, line_id: int) -> HttpResponse:
     cart = carts.cart_get(user=request.user, session=request.session)
     form = CartLineForm(request.POST)
     if cart is None or not form.is_valid():
@@ -155,7 +155,7 @@ def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
 
 
 @require_POST
-def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
+def cart_line_remove(request: MarketRequest, line_id: int) -> HttpResponse:
     cart = carts.cart_get(user=request.user, session=request.session)
     if cart is not None:
         carts.cart_line_remove(cart=cart, line_id=line_id)
@@ -185,7 +185,7 @@ def _cart(request: HttpRequest) -> Cart | None:
     return cart
 
 
-def _address(request: HttpRequest) -> ShippingAddress | None:
+def _address(request: MarketRequest) -> ShippingAddress | None:
     data = _state(request).get("address")
     if not data:
         return None
@@ -198,7 +198,7 @@ def _new_key() -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkout_address(request: HttpRequest) -> HttpResponse:
+def checkout_address(request: MarketRequest) -> HttpResponse:
     cart = _cart(request)
     if cart is None:
         return redirect("shop:cart")
@@ -220,7 +220,7 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkout_shipping(request: HttpRequest) -> HttpResponse:
+def checkout_shipping(request: MarketRequest) -> HttpResponse:
     cart = _cart(request)
     if cart is None:
         return redirect("shop:cart")
@@ -250,7 +250,7 @@ def checkout_shipping(request: HttpRequest) -> HttpResponse:
 
 
 def _review(
-    request: HttpRequest,
+    request: MarketRequest,
     *,
     cart: Cart,
     summary: CheckoutSummary,
@@ -323,14 +323,15 @@ def _summary_or_redirect(
 
 
 @require_http_methods(["GET", "HEAD"])
-def checkout_review(request: HttpRequest) -> HttpResponse:
+def checkout_review(request: MarketRequest) -> HttpResponse:
     cart, summary, response = _summary_or_redirect(request)
     if response is not None:
         return response
+    assert cart is not None and summary is not None  # no redirect: both are set
     return _review(request, cart=cart, summary=summary)
 
 
-def _after_placing(request: HttpRequest, order: Order) -> HttpResponse:
+def _after_placing(request: MarketRequest, order: Order) -> HttpResponse:
     if order.user_id is not None:
         if order.user_id != request.user.pk:
             raise Http404
@@ -340,7 +341,7 @@ def _after_placing(request: HttpRequest, order: Order) -> HttpResponse:
 
 @sensitive_post_parameters("card_number")
 @require_POST
-def checkout_place(request: HttpRequest) -> HttpResponse:
+def checkout_place(request: MarketRequest) -> HttpResponse:
     form = PaymentForm(request.POST)
     key = request.POST.get("idempotency_key", "")
     if form.is_valid():
@@ -354,6 +355,7 @@ def checkout_place(request: HttpRequest) -> HttpResponse:
     )
     if response is not None:
         return response
+    assert cart is not None and summary is not None  # no redirect: both are set
     if not form.is_valid():
         return _review(request, cart=cart, summary=summary, form=form, status=400)
     data = form.cleaned_data
@@ -384,6 +386,7 @@ def checkout_place(request: HttpRequest) -> HttpResponse:
         cart, summary, response = _summary_or_redirect(request)
         if response is not None:
             return response
+        assert cart is not None and summary is not None  # no redirect: both are set
         return _review(request, cart=cart, summary=summary, key=key, status=409)
     request.session.pop(CHECKOUT_SESSION_KEY, None)
     return _after_placing(request, order)

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from shop.markets.requests import MarketRequest
 from shop.markets.services import market_resolve
 
 
@@ -11,6 +12,7 @@ class MarketMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.market = market_resolve(request=request)
+    def __call__(self, request: MarketRequest) -> HttpResponse:
+        # None only while no market is active; storefront views need one.
+        request.market = market_resolve(request=request)  # type: ignore[assignment]
         return self.get_response(request)

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 SHOPPER_LANGUAGE_CHOICES = [
     (code, name)
@@ -195,7 +196,7 @@ class Market(models.Model):
         return f"{self.code} – {self.name}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         bad = [
             c
             for c in self.countries

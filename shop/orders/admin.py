@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from shop.models import Order, OrderEvent, OrderLine, OrderStatus
 from shop.orders.services import OrderTransitionError, order_transition
@@ -43,8 +44,9 @@ class OrderEventInline(admin.TabularInline):
         return False
 
 
-def _transition_action(status: str, description: str):
+def _transition_action(status: str, description: StrOrPromise):
     def action(modeladmin, request: HttpRequest, queryset) -> None:
+        assert request.user.is_authenticated  # the admin signs staff in first
         done, refused = 0, []
         for order in queryset:
             try:

@@ -370,6 +370,7 @@ def order_transition(*, order: Order, status: str, note: str = "") -> Order:
         was_paid = locked.paid_at is not None
         if status == OrderStatus.CANCELLED:
             for line in locked.lines.exclude(variant=None):
+                assert line.variant_id is not None  # excluded above
                 Variant.objects.filter(pk=line.variant_id).update(
                     stock=F("stock") + line.quantity
                 )

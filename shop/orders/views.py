@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from shop.markets.requests import MarketRequest
 from shop.markets.tax_ids import seller_tax_ids
-from shop.models import Order
 from shop.orders.access import access_guest_order, access_order
 from shop.orders.services import invoice_tax_breakdown, order_list_for_user
 
@@ -82,5 +82,5 @@ def order_link_invoice(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-def withdrawal(request: HttpRequest) -> HttpResponse:
+def withdrawal(request: MarketRequest) -> HttpResponse:
     return render(request, "shop/withdrawal.html", {"seller": request.market})

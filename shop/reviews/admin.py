@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from shop.markets.admin import translated_fields
 from shop.models import Review, ReviewStatus, SentimentAlert
@@ -25,7 +26,7 @@ from shop.reviews.services import (
 # --- Reviews and sentiment alerts ---------------------------------------------------
 
 
-def _moderate_action(status: str, description: str):
+def _moderate_action(status: str, description: StrOrPromise):
     def action(modeladmin, request: HttpRequest, queryset) -> None:
         changed = reviews_moderate(reviews=queryset, status=status)
         modeladmin.message_user(

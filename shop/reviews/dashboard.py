@@ -183,6 +183,7 @@ def sentiment_chart(*, series: list[ProductSentiment]) -> list[ChartPanel]:
     bottom = CHART_TOP + CHART_PLOT_HEIGHT
     panels = []
     for product_series in series:
+        run: list[ChartPoint]
         bars, points, runs, run = [], [], [], []
         for index, week in enumerate(product_series.weeks):
             x = CHART_LEFT + index * CHART_BAR_STEP

@@ -131,7 +131,8 @@ _encode_lock = threading.Lock()
 
 def _seed_examples() -> tuple[list[str], np.ndarray]:
     seed = json.loads(SEED_PATH.read_text(encoding="utf-8"))
-    texts, targets = [], []
+    texts: list[str] = []
+    targets: list[int] = []
     for language, groups in seed.items():
         for label, sentences in groups.items():
             column = _CLASSES.index(SentimentLabel(label))

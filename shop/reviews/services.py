@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from shop.models import (
     OrderLine,
@@ -78,7 +79,7 @@ class ReviewEligibility:
         return not self.blocked_by
 
     @property
-    def reason(self) -> str:
+    def reason(self) -> StrOrPromise:
         return ReviewBlock(self.blocked_by).label if self.blocked_by else ""
 
 

@@ -3,7 +3,7 @@ product page."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.contrib import messages
@@ -52,7 +52,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Labels in the language of the request, best rating first.
-        self.fields["rating"].choices = [
+        cast(forms.ChoiceField, self.fields["rating"]).choices = [
             (
                 stars,
                 ngettext("%(count)d star", "%(count)d stars", stars) % {"count": stars},

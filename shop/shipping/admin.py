@@ -94,6 +94,7 @@ class ShipmentForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # the base clean() returns cleaned_data
         if data.get("carrier") and data.get("tracking_number"):
             try:
                 shipment_key_clean(

@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from shop.models import Order
 from shop.orders.access import access_guest_order, access_order
 from shop.shipping.selectors import shipment_timelines
 from shop.shipping.services.webhooks import (

@@ -103,7 +103,11 @@ def specification_value(spec: Specification, market: Market, language: str) -> s
     if spec.kind == SpecificationKind.TEXT:
         return spec.text_value
     value = spec.value
+    if value is None:  # only clean() requires it: an unmeasured row shows nothing
+        return ""
     if spec.kind == SpecificationKind.DIMENSIONS:
+        if spec.value_2 is None or spec.value_3 is None:
+            return ""
         values = [value, spec.value_2, spec.value_3]
         largest = max(values)
         _, unit = _length(largest, system)

@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeGuard
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from shop.markets.requests import MarketRequest
 from shop.storefront.cache import page_cache_get, page_cache_key, page_cache_set
 
 CSRF_PLACEHOLDER = b"tw-csrf-token-placeholder"
@@ -53,7 +55,7 @@ def page_param_canonical(query: QueryDict) -> CanonicalQuery:
     return [] if values[0] == "1" else [("page", values[0])]
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def _cacheable_request(request: HttpRequest) -> TypeGuard[MarketRequest]:
     """Anonymous, stateless GET: no session (so no sign-in), no pending messages."""
     return (
         request.method in ("GET", "HEAD")

@@ -1,6 +1,7 @@
 """Storefront pages (home, search, health) and the header's market and language
 switchers."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
@@ -81,7 +82,12 @@ def search(request: HttpRequest) -> HttpResponse:
     market = request.market
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    context = {"form": form, "search_query": query, "page_obj": None, "cards": []}
+    context: dict[str, Any] = {
+        "form": form,
+        "search_query": query,
+        "page_obj": None,
+        "cards": [],
+    }
     if query:
         products = products_for_market(
             products=product_search(query=query, language=translation.get_language()),

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 SHOP_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label == "shop"),
-    key=lambda model: model._meta.model_name,
+    key=lambda model: model._meta.model_name or "",
 )
 
 

@@ -29,9 +29,11 @@ def _entries(path: Path) -> list[tuple[str, str, bool]]:
     for message in catalog:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
         strings = (
-            message.string if isinstance(message.string, tuple) else (message.string,)
+            message.string
+            if isinstance(message.string, (tuple, list))
+            else (message.string,)
         )
         entries.append(
             (

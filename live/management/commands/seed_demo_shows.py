@@ -1,6 +1,7 @@
 """Demo live shows for a first look; run after seed_demo, again changes nothing."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -10,7 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 from live.models import Show, ShowProduct
 from shop.models import Category, Product, User
 
-SHOWS = [
+SHOWS: list[dict[str, Any]] = [
     {
         "key": "trail-kit",
         "hours_from_now": 20,

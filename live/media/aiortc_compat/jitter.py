@@ -100,7 +100,7 @@ class MarkerJitterBuffer:
             if -MAX_MISORDER < ahead < 0:
                 return None
         self._next = (sequence_number + 1) & 0xFFFF
-        return ForwardFrame(data=packet._data, timestamp=packet.timestamp)
+        return ForwardFrame(data=packet._data, timestamp=packet.timestamp)  # type: ignore[attr-defined]  # aiortc private: payload
 
     def _store(self, packet: RtpPacket) -> bool:
         """Keep a video packet; True when the stream had to be restarted."""
@@ -142,7 +142,8 @@ class MarkerJitterBuffer:
     def _give_up(self) -> None:
         """Drop the missing packets' frames; resume at the first known frame start."""
         assert self._next is not None
-        ordered = sorted(self._packets, key=lambda seq: seq_ahead(seq, self._next))
+        expected = self._next  # narrowed for the key function
+        ordered = sorted(self._packets, key=lambda seq: seq_ahead(seq, expected))
         for sequence_number in ordered:
             before = self._packets.get((sequence_number - 1) & 0xFFFF)
             packet = self._packets[sequence_number]
@@ -184,5 +185,6 @@ class MarkerJitterBuffer:
         self._next = sequence_number
         self._handed_over_timestamp = first.timestamp
         return ForwardFrame(
-            data=b"".join(part._data for part in parts), timestamp=first.timestamp
+            data=b"".join(part._data for part in parts),  # type: ignore[attr-defined]  # aiortc private: payload
+            timestamp=first.timestamp,
         )

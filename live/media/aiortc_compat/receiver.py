@@ -93,7 +93,7 @@ class ReceiverTap:
     ) -> None:
         check_aiortc_version()
         require_attributes(receiver, _RECEIVER_ATTRIBUTES)
-        decoder_queue = receiver._RTCRtpReceiver__decoder_queue
+        decoder_queue = receiver._RTCRtpReceiver__decoder_queue  # type: ignore[attr-defined]  # aiortc private
         if isinstance(decoder_queue, _DecoderQueueTap):
             raise ValueError("This receiver is already tapped")
         self.receiver = receiver
@@ -105,21 +105,21 @@ class ReceiverTap:
         self._buffer: MarkerJitterBuffer | None = None
         self._pending: set[asyncio.Future[None]] = set()
         if not decode:
-            is_video = receiver._RTCRtpReceiver__kind == "video"
+            is_video = receiver._RTCRtpReceiver__kind == "video"  # type: ignore[attr-defined]  # aiortc private
             self._buffer = MarkerJitterBuffer(
                 capacity=VIDEO_BUFFER_PACKETS if is_video else AUDIO_BUFFER_PACKETS,
                 is_video=is_video,
-                started=receiver._RTCRtpReceiver__started,
+                started=receiver._RTCRtpReceiver__started,  # type: ignore[attr-defined]  # aiortc private
             )
-            receiver._RTCRtpReceiver__jitter_buffer = self._buffer
-        receiver._RTCRtpReceiver__decoder_queue = _DecoderQueueTap(decoder_queue, self)
+            receiver._RTCRtpReceiver__jitter_buffer = self._buffer  # type: ignore[attr-defined]  # aiortc private
+        receiver._RTCRtpReceiver__decoder_queue = _DecoderQueueTap(decoder_queue, self)  # type: ignore[attr-defined]  # aiortc private
         self._send_pli = receiver._send_rtcp_pli
         if on_picture_loss is not None:
 
             async def picture_lost(media_ssrc: int) -> None:
                 on_picture_loss()
 
-            receiver._send_rtcp_pli = picture_lost
+            receiver._send_rtcp_pli = picture_lost  # type: ignore[method-assign]  # wrapped
 
     def close(self) -> None:
         """Stop handing frames over (the receiver itself is left as it is)."""
@@ -130,7 +130,7 @@ class ReceiverTap:
         sources = self.receiver.getSynchronizationSources()
         if self._closed or not sources:
             return False
-        if self.receiver._RTCRtpReceiver__rtcp_ssrc is None:
+        if self.receiver._RTCRtpReceiver__rtcp_ssrc is None:  # type: ignore[attr-defined]  # aiortc private
             return False
         source = max(sources, key=lambda s: s.timestamp).source
         sending = asyncio.ensure_future(self._send_pli(source))

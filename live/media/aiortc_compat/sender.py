@@ -35,4 +35,4 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
         send_keyframe()
         callback()
 
-    sender._send_keyframe = keyframe_requested
+    sender._send_keyframe = keyframe_requested  # type: ignore[method-assign]  # wrapped

@@ -273,6 +273,7 @@ class DemoSeeder:
     ) -> list[tuple[Variant, str | None]]:
         colours = ptype.colours
         if ptype.variants == "apparel":
+            sizes: tuple[str | None, ...]
             sizes = (("s", "m", "l"), ("m", "l"), ("s", "m", "l", "xl"))[line_index]
             colours = colours[: (2, 1, 1)[line_index]]
         elif ptype.variants == "shoes":
@@ -356,7 +357,7 @@ class DemoSeeder:
     def image_seed(self, *, product: Product, names, ptype, colour: str) -> None:
         image = self.images.get(product.pk)
         if image is not None and all(
-            f and f.storage.exists(f.name)
+            f.name and f.storage.exists(f.name)
             for f in (image.image, image.thumbnail, image.thumbnail_large)
         ):
             return
@@ -366,7 +367,7 @@ class DemoSeeder:
         if image is None:
             image = ProductImage(product=product, position=0)
         for stale in (image.image, image.thumbnail, image.thumbnail_large):
-            if stale and stale.storage.exists(stale.name):
+            if stale.name and stale.storage.exists(stale.name):
                 stale.storage.delete(stale.name)
         image.thumbnail = ""
         image.thumbnail_large = ""
@@ -382,18 +383,18 @@ class DemoSeeder:
     def shipping_seed(self) -> int:
         """Zones, methods and their rates per market; found again by English name."""
         markets = {market.code: market for market in self.markets}
-        zones = {zone.name_en: zone for zone in ShippingZone.objects.all()}
+        zones = {zone.name_en: zone for zone in ShippingZone.objects.all()}  # type: ignore[attr-defined]  # modeltranslation field
         count = 0
         for zone_data in self.catalog.shipping_zones:
             zone = zones.get(zone_data.names["en"]) or ShippingZone()
-            wanted = {
+            wanted: dict[str, object] = {
                 "countries": list(zone_data.countries),
                 **_localized("name", zone_data.names),
             }
             if _assign(zone, wanted) or zone.pk is None:
                 zone.save()
             existing = {
-                (method.name_en, method.carrier): method
+                (method.name_en, method.carrier): method  # type: ignore[attr-defined]  # modeltranslation field
                 for method in zone.methods.all()
             }
             for position, method_data in enumerate(zone_data.methods):

@@ -206,7 +206,7 @@ def product_image(
     initials = "".join(w[0] for w in words[:2]).upper()
     return demo_image(
         initials=initials,
-        shape=top.shape,
+        shape=top.shape or "",  # no shape: the default one
         background=top.background,
         colour=catalog.colour_rgb(colour),
     )

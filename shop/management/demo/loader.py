@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 DATA_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("en", "de", "fr", "es", "pt-br", "id")
@@ -130,7 +130,10 @@ class DemoCatalog:
 
     def colour_rgb(self, slug: str) -> RGB:
         colours = next(a for a in self.attributes if a.slug == "colour")
-        return next(v.rgb for v in colours.values if v.slug == slug)
+        rgb = next(v.rgb for v in colours.values if v.slug == slug)
+        if rgb is None:
+            raise DemoDataError(f"colour {slug}: no rgb")
+        return rgb
 
 
 class DemoDataError(ValueError):
@@ -155,7 +158,7 @@ def _decimal(value: str, where: str) -> Decimal:
 
 
 def _rgb(value: str) -> RGB:
-    return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))
+    return cast(RGB, tuple(int(value[i : i + 2], 16) for i in (1, 3, 5)))
 
 
 def _category(item: dict) -> CategoryData:

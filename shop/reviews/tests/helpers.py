@@ -25,7 +25,9 @@ def _user(email: str | None = None, **fields) -> User:
 
 def _buyer(product: Product, status: str = OrderStatus.PAID) -> User:
     user = _user()
-    bought(user=user, variant=product.variants.first(), status=status)
+    variant = product.variants.first()
+    assert variant is not None
+    bought(user=user, variant=variant, status=status)
     return user
 
 

@@ -298,7 +298,9 @@ def test_alert_email_goes_to_active_staff_when_no_addresses_are_set(
 
 def _buyer(product: Product) -> User:
     user = _user()
-    bought(user=user, variant=product.variants.first(), status=OrderStatus.DELIVERED)
+    variant = product.variants.first()
+    assert variant is not None
+    bought(user=user, variant=variant, status=OrderStatus.DELIVERED)
     return user
 
 

@@ -5,6 +5,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_stubs_ext import WithAnnotations
 
 from shop.models import (
     OrderStatus,
@@ -43,7 +45,11 @@ def _open_shipments() -> QuerySet[Shipment]:
     )
 
 
-def _customs_since(shipment: Shipment) -> datetime:
+class EventsPrefetch(TypedDict):
+    events_in_order: list[TrackingEvent]
+
+
+def _customs_since(shipment: "WithAnnotations[Shipment, EventsPrefetch]") -> datetime:
     """When the parcel entered customs: the first of the latest run of customs scans."""
     since = shipment.last_event_at or shipment.created_at
     for event in reversed(shipment.events_in_order):
@@ -58,6 +64,7 @@ def shipment_anomalies_find(*, now: datetime) -> list[tuple[Shipment, str]]:
     in customs too long, as (shipment, ShipmentAlertKind) pairs; four queries."""
     found: list[tuple[Shipment, str]] = []
     quiet_since = now - timedelta(days=settings.SHIPMENT_NO_SCAN_DAYS)
+    shipment: Shipment
     for shipment in (
         _open_shipments()
         .annotate(last_seen=Coalesce("last_event_at", "created_at"))
@@ -69,6 +76,7 @@ def shipment_anomalies_find(*, now: datetime) -> list[tuple[Shipment, str]]:
     tomorrow_utc = now.astimezone(ZoneInfo("UTC")).date() + timedelta(days=1)
     for shipment in _open_shipments().filter(promised_by__lt=tomorrow_utc):
         today = now.astimezone(_zone(shipment.order.market)).date()
+        assert shipment.promised_by is not None  # filtered on it
         if shipment.promised_by < today:
             found.append((shipment, ShipmentAlertKind.LATE))
     customs_since = now - timedelta(days=settings.SHIPMENT_CUSTOMS_DAYS)

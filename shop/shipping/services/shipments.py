@@ -58,7 +58,9 @@ def shipment_key_clean(
     if not carrier or not number:
         raise ShipmentError(_("A shipment needs a carrier and a tracking number."))
     taken = Shipment.objects.filter(carrier__iexact=carrier, tracking_number=number)
-    if taken.exclude(pk=other_than).exists():
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
+    if taken.exists():
         raise ShipmentError(
             _("The tracking number %(number)s of %(carrier)s is already recorded.")
             % {"number": number, "carrier": carrier}

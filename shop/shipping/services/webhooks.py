@@ -195,6 +195,7 @@ def carrier_payload_parse(*, body: bytes) -> CarrierEventPayload:
             + ", ".join(ShipmentStatus.values)
             + "."
         )
+    assert occurred_at is not None  # refused above when missing or invalid
     return CarrierEventPayload(
         delivery_id=fields["id"],
         tracking_number=tracking_number_normalize(fields["tracking_number"]),
