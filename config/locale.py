@@ -3,10 +3,12 @@ configured language (the staff-only ones too) in the admin."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 def _is_admin(request: HttpRequest) -> bool:
@@ -36,7 +38,7 @@ def storefront_language(request: HttpRequest) -> str:
     if language:
         return language
     accept = request.headers.get("Accept-Language", "")
-    for code, _quality in translation.trans_real.parse_accept_lang_header(accept):
+    for code, _quality in parse_accept_lang_header(accept):
         language = _shopper_variant(code)
         if language:
             return language
@@ -50,7 +52,10 @@ class ShopLocaleMiddleware(LocaleMiddleware):
     default language; `/` sends a signed-in shopper to the account's language.
     """
 
-    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+    # MiddlewareMixin returns whatever process_request returns: a redirect here.
+    def process_request(  # type: ignore[override]
+        self, request: HttpRequest
+    ) -> HttpResponse | None:
         if _is_admin(request):
             language = translation.get_language_from_request(request)
         else:
@@ -63,8 +68,8 @@ class ShopLocaleMiddleware(LocaleMiddleware):
         return None
 
     def process_response(
-        self, request: HttpRequest, response: HttpResponse
-    ) -> HttpResponse:
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if (
             response.status_code == 404
             and not _is_admin(request)

@@ -18,6 +18,7 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.utils._os import safe_join
 from django.views.static import serve
 
@@ -65,11 +66,11 @@ def _read(path: Path, start: int, end: int) -> Iterator[bytes]:
 
 def media_serve(
     request: HttpRequest, path: str, document_root: str | Path | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """`static.serve` (404s, 304s, content types), plus byte ranges. The root is
     MEDIA_ROOT as it is at request time."""
     document_root = document_root or settings.MEDIA_ROOT
-    response = serve(request, path, document_root=document_root)
+    response = serve(request, path, document_root=str(document_root))
     if not isinstance(response, FileResponse) or response.status_code != 200:
         return response
     response["Accept-Ranges"] = "bytes"

@@ -242,6 +242,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
         self.joined = False
         if self._sync_later is not None:
             self._sync_later.cancel()
+        assert self.show is not None  # joined in connect()
         show_id = self.show.pk
         try:
             await realtime.pump_leave(show_id=show_id, socket=self)
@@ -358,6 +359,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
     # --- synchronous work, each in one worker-thread call ----------------------
 
     def _comment(self, comment_id: int) -> "Comment":
+        assert self.show is not None  # joined in connect()
         comment = selectors.comment_in_show(comment_id=comment_id, show_id=self.show.pk)
         if comment is None:
             raise LiveRuleError(_("This comment does not exist."), code="not_found")

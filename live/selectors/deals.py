@@ -136,7 +136,8 @@ def pinned_offer(
     )
     if product is None:
         return None
-    variants, ends = [], []
+    variants: list[OfferVariant] = []
+    ends: list[datetime] = []
     country = market.default_country if market is not None else ""
 
     def fmt(amount: Decimal | None) -> str:
@@ -145,10 +146,11 @@ def pinned_offer(
         return money(amount, market.currency, language, country)
 
     for variant in product.variant_list if market is not None else []:
+        assert market is not None  # the loop runs only with a market
         price = price_effective(variant=variant, market=market, at=at)
         if price is None:
             continue
-        if price.is_promotion:
+        if price.is_promotion and price.ends_at is not None:
             ends.append(price.ends_at)
         variants.append(
             OfferVariant(

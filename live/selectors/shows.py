@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
@@ -183,7 +183,15 @@ def product_cards(
     for pk in product_ids:
         product = by_id.get(pk)
         if product is not None:
-            cards.append(_card(product, market, language, rate))
+            # Prefetched above as CardPrefetch names.
+            cards.append(
+                _card(
+                    cast("WithAnnotations[Product, CardPrefetch]", product),
+                    market,
+                    language,
+                    rate,
+                )
+            )
     return cards
 
 

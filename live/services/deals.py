@@ -154,6 +154,7 @@ def flash_deal_start(
                     if not Decimal("0") < amount < price.amount:
                         continue  # too cheap for this percentage to lower it
                 else:
+                    assert amounts is not None  # given when percent_off is not
                     wanted = amounts.get((price.variant_id, price.market_id))
                     if wanted is None:
                         continue

@@ -104,6 +104,7 @@ class Viewer:
     @classmethod
     def of(cls, *, address: str | None, user, session_key: str | None) -> Viewer:
         signed_in = bool(user is not None and user.is_authenticated)
+        client_key: str | None
         if signed_in:
             client_key = f"user:{user.pk}"
         else:
@@ -412,6 +413,7 @@ async def stream_watch(
     _registry.bind()
     _live_check(show)
     description = offer_check(sdp=offer_sdp, role="watch")
+    assert isinstance(offer_sdp, str)  # offer_check refuses anything else
     viewer = viewer or Viewer()
     _registry.slot_take(viewer)
     try:

@@ -392,38 +392,42 @@ def product_detail_for_market(
         ),
         *prices_prefetch(market=market),
     )
-    return (
-        Product.objects.filter(slug=slug, is_active=True)
-        .select_related("category")
-        .prefetch_related(
-            Prefetch(
-                "images",
-                queryset=ProductImage.objects.order_by("position", "id"),
-                to_attr="image_list",
-            ),
-            Prefetch(
-                "specifications",
-                queryset=Specification.objects.order_by("position", "id"),
-                to_attr="specification_list",
-            ),
-            Prefetch("variants", queryset=variants, to_attr="variant_list"),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.filter(status=ReviewStatus.APPROVED).order_by(
-                    "-created_at", "-id"
-                )[:REVIEWS_SHOWN],
-                to_attr="approved_reviews",
-            ),
-        )
-        .annotate(
-            rating_average=Avg(
-                "reviews__rating", filter=Q(reviews__status=ReviewStatus.APPROVED)
-            ),
-            rating_count=Count(
-                "reviews", filter=Q(reviews__status=ReviewStatus.APPROVED)
-            ),
-        )
-        .first()
+    # The prefetches below are the DetailPrefetch names.
+    return cast(
+        "WithAnnotations[Product, DetailPrefetch] | None",
+        (
+            Product.objects.filter(slug=slug, is_active=True)
+            .select_related("category")
+            .prefetch_related(
+                Prefetch(
+                    "images",
+                    queryset=ProductImage.objects.order_by("position", "id"),
+                    to_attr="image_list",
+                ),
+                Prefetch(
+                    "specifications",
+                    queryset=Specification.objects.order_by("position", "id"),
+                    to_attr="specification_list",
+                ),
+                Prefetch("variants", queryset=variants, to_attr="variant_list"),
+                Prefetch(
+                    "reviews",
+                    queryset=Review.objects.filter(
+                        status=ReviewStatus.APPROVED
+                    ).order_by("-created_at", "-id")[:REVIEWS_SHOWN],
+                    to_attr="approved_reviews",
+                ),
+            )
+            .annotate(
+                rating_average=Avg(
+                    "reviews__rating", filter=Q(reviews__status=ReviewStatus.APPROVED)
+                ),
+                rating_count=Count(
+                    "reviews", filter=Q(reviews__status=ReviewStatus.APPROVED)
+                ),
+            )
+            .first()
+        ),
     )
 
 

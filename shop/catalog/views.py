@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -22,6 +22,7 @@ from shop.catalog.selectors import (
     product_list_for_market,
     product_variant_options,
 )
+from shop.markets.requests import MarketRequest
 from shop.reviews.views import product_review_context
 from shop.storefront.page_cache import (
     CanonicalQuery,
@@ -166,7 +167,7 @@ def product_query_canonical(query: QueryDict) -> CanonicalQuery:
 
 @require_safe
 @storefront_cached(query=listing_query_canonical)
-def category(request: HttpRequest, slug: str) -> HttpResponse:
+def category(request: MarketRequest, slug: str) -> HttpResponse:
     market = request.market
     found = category_by_slug(slug=slug)
     if found is None:
@@ -198,7 +199,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @storefront_cached(query=product_query_canonical)
-def product(request: HttpRequest, slug: str) -> HttpResponse:
+def product(request: MarketRequest, slug: str) -> HttpResponse:
     market = request.market
     found = product_detail_for_market(slug=slug, market=market)
     if found is None:

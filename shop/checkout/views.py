@@ -66,7 +66,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 @require_safe
-def cart_detail(request: HttpRequest) -> HttpResponse:
+def cart_detail(request: MarketRequest) -> HttpResponse:
     # A cart from another market is shown in this one; it moves on the next write.
     cart = carts.cart_get(user=request.user, session=request.session)
     rows = carts.cart_rows(cart=cart, market=request.market) if cart else []
@@ -279,7 +279,7 @@ def _review(
 
 
 def _summary_or_redirect(
-    request: HttpRequest, *, expected_total: Decimal | None = None
+    request: MarketRequest, *, expected_total: Decimal | None = None
 ) -> tuple[Cart | None, CheckoutSummary | None, HttpResponse | None]:
     """The summary in the current market at current prices and stock.
 

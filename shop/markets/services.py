@@ -102,9 +102,9 @@ def market_choose(*, chosen: str, user, accept_language: str) -> Market | None:
             if market.pk == user.preferred_market_id:
                 return market
     for tag in _accept_language_tags(accept_language):
-        market = _market_for_language_tag(tag, markets)
-        if market is not None:
-            return market
+        matched = _market_for_language_tag(tag, markets)
+        if matched is not None:
+            return matched
     return market_default(markets)
 
 

@@ -76,7 +76,7 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _key(request: HttpRequest, pairs: list[tuple[str, str]]) -> str:
+def _key(request: MarketRequest, pairs: list[tuple[str, str]]) -> str:
     digest = hashlib.sha256(f"{request.path}?{urlencode(pairs)}".encode()).hexdigest()
     return page_cache_key(
         path=digest, language=get_language(), market_code=request.market.code

@@ -28,6 +28,7 @@ from shop.catalog.selectors import (
 from shop.catalog.views import PAGE_SIZE
 from shop.checkout.services.cart import cart_market_follow
 from shop.markets.cookies import language_cookie_set, market_cookie_set
+from shop.markets.requests import MarketRequest
 from shop.markets.services import markets_active
 from shop.storefront.page_cache import CanonicalQuery, storefront_cached
 
@@ -63,7 +64,7 @@ def search_query_canonical(query: QueryDict) -> CanonicalQuery:
 
 @require_safe
 @storefront_cached()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MarketRequest) -> HttpResponse:
     market = request.market
     products = product_list_for_market(market=market)[:HOME_PRODUCTS]
     cards = product_cards(
@@ -78,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @storefront_cached(query=search_query_canonical)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: MarketRequest) -> HttpResponse:
     market = request.market
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -412,8 +412,12 @@ def cart_rows(*, cart: Cart, market: Market | None = None) -> list[CartRow]:
                 ),
                 available=available,
                 short_of_stock=line.quantity > variant.stock,
-                regular_amount=price.reference_amount if available else None,
-                prior_lowest_amount=price.prior_lowest_amount if available else None,
+                regular_amount=(
+                    price.reference_amount if available and price else None
+                ),
+                prior_lowest_amount=(
+                    price.prior_lowest_amount if available and price else None
+                ),
                 price=price,
             )
         )
