@@ -117,8 +117,10 @@ def _cached(view: View, query: QueryRule) -> View:
         pairs = query(request.GET)
         if pairs is None:
             return _mark_varying(view(request, *args, **kwargs))
-        pairs = sorted(pairs)
-        key = _key(request, pairs)
+        # The key is order-free; the page keeps the visitor's order of parameters.
+        position = {name: index for index, name in enumerate(request.GET)}
+        pairs = sorted(pairs, key=lambda pair: position.get(pair[0], 0))
+        key = _key(request, sorted(pairs))
         version, body = page_cache_get(key=key)
         if body is not None:
             token = get_token(request).encode()
