@@ -262,7 +262,9 @@ def _server_process(conn: Connection, mode: str) -> None:
             receiver = next(t.receiver for t in pc.getTransceivers())
             aiortc_compat.ReceiverTap(
                 receiver,
-                on_frame=lambda codec, data, ts: note(ts, time.monotonic(), len(data)),
+                on_frame=lambda codec, data, ts, head: note(
+                    ts, time.monotonic(), len(data)
+                ),
                 decode=True,
             )
         await pc.setLocalDescription(await pc.createAnswer())
@@ -349,7 +351,7 @@ def _viewer_process(conn: Connection) -> None:
     def counter(viewer_id: int):
         frames = received.setdefault(viewer_id, [])
 
-        def on_frame(codec, data: bytes, timestamp: int) -> None:
+        def on_frame(codec, data: bytes, timestamp: int, head: bytes) -> None:
             state["first"].add(viewer_id)
             if state["recording"]:
                 frames.append((timestamp, time.monotonic()))

@@ -16,18 +16,24 @@ AUDIO_BUFFER_PACKETS = 16
 VIDEO_MAX_DELAY = 27000
 # Packets this far behind the next expected one mean the stream restarted.
 MAX_MISORDER = 100
+# The longest VP8 payload descriptor: flags, extension flags, a 15-bit picture id,
+# TL0PICIDX and the TID/Y/KEYIDX byte.
+PAYLOAD_HEAD_BYTES = 6
 
 
 class ForwardFrame(JitterFrame):
     """An assembled encoded frame that keeps the RTP timestamp it was sent with.
 
     aiortc's receiver rewrites ``timestamp`` of the frame it queues for decoding;
-    ``rtp_timestamp`` keeps the original for the tap's own unwrapping.
+    ``rtp_timestamp`` keeps the original for the tap's own unwrapping. ``head`` is
+    the start of the first packet's payload as sent, before depayloading: for VP8 the
+    payload descriptor, which says the frame's temporal layer.
     """
 
-    def __init__(self, data: bytes, timestamp: int) -> None:
+    def __init__(self, data: bytes, timestamp: int, head: bytes = b"") -> None:
         super().__init__(data=data, timestamp=timestamp)
         self.rtp_timestamp = timestamp
+        self.head = head
 
 
 def seq_ahead(sequence_number: int, reference: int) -> int:
@@ -187,4 +193,5 @@ class MarkerJitterBuffer:
         return ForwardFrame(
             data=b"".join(part._data for part in parts),  # type: ignore[attr-defined]  # aiortc private: payload
             timestamp=first.timestamp,
+            head=first.payload[:PAYLOAD_HEAD_BYTES],
         )
