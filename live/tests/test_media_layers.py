@@ -1,5 +1,8 @@
 """Temporal layers: parsing, per-viewer switching, choosing a viewer's layer."""
 
+import json
+from pathlib import Path
+
 import pytest
 from aiortc.codecs.vpx import VpxPayloadDescriptor
 
@@ -270,3 +273,61 @@ async def test_viewer_waiting_for_a_sync_frame_asks_the_host_for_a_keyframe(
     _feed(stream, host, _l1t3(8, sync_every=99)[5:], start=5)
 
     assert host.requests == requests_before + 1
+
+
+def _recorded() -> list[tuple[bytes, bool, int]]:
+    path = Path(__file__).parent / "data" / "vp8_l1t3_chromium.json"
+    frames = json.loads(path.read_text())["frames"]
+    return [(bytes.fromhex(head), keyframe, size) for head, keyframe, size in frames]
+
+
+def _feed_recorded(stream, host, frames, *, start: int = 0) -> None:
+    for offset, (head, keyframe, _size) in enumerate(frames):
+        data = VP8_KEYFRAME if keyframe else VP8_DELTA
+        stream.frame_in(host, None, data, (start + offset) * 3000, head)  # type: ignore[arg-type]
+
+
+def test_chromium_l1t3_frames_carry_three_layers_in_its_pattern():
+    frames = _recorded()
+    layers = [temporal_layer(head) for head, _keyframe, _size in frames]
+
+    assert frames[0][1] is True
+    assert [layer.tid for layer in layers[:8]] == [0, 2, 1, 2, 0, 2, 1, 2]
+    assert sum(layer.tid == 0 for layer in layers) == len(frames) // 4
+    assert any(layer.layer_sync and layer.tid == 1 for layer in layers[4:])
+    assert any(layer.layer_sync and layer.tid == 2 for layer in layers[4:])
+
+
+@pytest.mark.parametrize(("target", "share"), [(0, 4), (1, 2), (2, 1)])
+async def test_recorded_stream_at_each_layer_keeps_its_share_of_frames(target, share):
+    stream, host = _stream_with_host()
+    viewer = stream.subscribe()
+    viewer.layers.target_set(target)
+    frames = _recorded()
+
+    _feed_recorded(stream, host, frames)
+
+    assert len(viewer._queue) == len(frames) // share
+
+
+async def test_recorded_stream_moving_up_sends_only_frames_that_decode():
+    """A frame of layer k without the sync bit refers to the layer-k frame before it:
+    whatever the viewer was sent of that layer since it moved up must be complete."""
+    stream, host = _stream_with_host()
+    viewer = stream.subscribe()
+    viewer.layers.target_set(0)
+    frames = _recorded()
+    _feed_recorded(stream, host, frames[:10])
+    viewer.layers.target_set(2)
+    _feed_recorded(stream, host, frames[10:], start=10)
+
+    sent = {frame.timestamp // 3000 for frame in viewer._queue}
+    layers = [temporal_layer(head) for head, _keyframe, _size in frames]
+    for index in sorted(sent):
+        layer = layers[index]
+        if index == 0 or layer.tid == 0 or layer.layer_sync:
+            continue
+        previous = max(i for i in range(index) if layers[i].tid == layer.tid)
+        assert previous in sent, f"frame {index} refers to frame {previous}, not sent"
+    assert viewer.layers.current == 2
+    assert len(sent) > len(frames) // 2
