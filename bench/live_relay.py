@@ -122,7 +122,7 @@ def _label_temporal_layers() -> None:
     """Make aiortc's VP8 packetizer label frames as L1T3 (in this process only)."""
     from aiortc.codecs import vpx
 
-    packetize = vpx.Vp8Encoder._packetize.__func__
+    packetize = vpx.Vp8Encoder._packetize.__func__  # type: ignore[attr-defined]
     count = {"index": 0}
 
     def labelled(cls, buffer: bytes, picture_id: int) -> list[bytes]:
@@ -141,7 +141,7 @@ def _label_temporal_layers() -> None:
             payloads.append(bytes(descriptor) + rest)
         return payloads
 
-    vpx.Vp8Encoder._packetize = classmethod(labelled)
+    vpx.Vp8Encoder._packetize = classmethod(labelled)  # type: ignore[method-assign,assignment]
 
 
 def _host_process(conn: Connection, layered: bool = False) -> None:
@@ -404,46 +404,13 @@ def _server_process(conn: Connection, mode: str) -> None:
 # --- viewers -------------------------------------------------------------------------
 
 
-class _Policer:
-    """A token bucket in front of a viewer's receiver: what exceeds it is dropped."""
-
-    def __init__(self, kbps: float, burst_ms: float = 100.0) -> None:
-        self.rate = kbps * 1000 / 8  # bytes per second
-        self.depth = self.rate * burst_ms / 1000
-        self.tokens = self.depth
-        self.at = time.monotonic()
-        self.dropped = 0
-
-    def admits(self, size: int) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.depth, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < size:
-            self.dropped += 1
-            return False
-        self.tokens -= size
-        return True
-
-
-def _limit(pc, kbps: float) -> None:
-    """Police the RTP reaching this viewer's connection (RTCP goes through)."""
-    transport = next(t.receiver.transport for t in pc.getTransceivers())
-    policer = _Policer(kbps)
-    handle = transport._handle_rtp_data
-
-    async def policed(data: bytes, arrival_time_ms: int) -> None:
-        if policer.admits(len(data)):
-            await handle(data, arrival_time_ms)
-
-    transport._handle_rtp_data = policed
-
-
 def _viewer_process(
     conn: Connection, limited: frozenset = frozenset(), kbps: float = 0.0
 ) -> None:
     from aiortc import RTCSessionDescription
 
     from live.media import aiortc_compat
+    from live.tests.webrtc import link_limit
 
     pcs = {}
     received: dict[int, list[tuple[int, float]]] = {}
@@ -477,7 +444,7 @@ def _viewer_process(
                 RTCSessionDescription(sdp=sdp, type="answer")
             )
             if viewer_id in limited:
-                _limit(pcs[viewer_id], kbps)
+                link_limit(pcs[viewer_id], kbps)
 
     async def ready(_):
         return len(state["first"])

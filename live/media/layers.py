@@ -122,10 +122,17 @@ class NetworkReading:
 # Above this share of lost packets, or this round trip, the link is struggling.
 LOSS_DOWN = 0.10
 RTT_DOWN = 0.5
-# Readings in a row that must all be good before stepping one layer up.
-GOOD_READINGS_UP = 4
-# An estimate must exceed what a layer costs by this factor to count as room for it.
-HEADROOM = 1.2
+# How long readings must all be good before stepping one layer up, at first and at
+# most: the wait doubles after a step up that did not hold or a step down for loss.
+GOOD_SECONDS_UP = 2.0
+MAX_GOOD_SECONDS_UP = 32.0
+# Receiver estimates (REMB) follow what a viewer is sent: a delay-based estimator
+# rises to at most about 1.5 times its incoming rate, and only a link in trouble
+# makes it fall well below. So an estimate under DOWN_MARGIN of what the viewer's
+# layers cost means congestion; an estimate within UP_MARGIN of the next layer's
+# cost lets the viewer try that layer.
+DOWN_MARGIN = 0.85
+UP_MARGIN = 0.7
 
 
 class LayerRates:
@@ -153,10 +160,16 @@ class LayerRates:
 class QualityController:
     """Chooses a viewer's target layer from its network readings: down fast, up slow.
 
-    A reading with heavy loss or a long round trip, or an estimate below what the
-    current layer costs, steps down at once (to the layer the estimate affords, at
-    least one step). Stepping up needs ``GOOD_READINGS_UP`` good readings in a row
-    with room for the next layer. Data saver holds the viewer on the base layer.
+    A reading with heavy loss or a long round trip, or an estimate well below what
+    the current layers cost, steps down at once (to the layer the estimate covers,
+    at least one step). The latest REMB estimate stands until the next one, so
+    receiver reports in between are judged against it too. Stepping up needs good
+    readings for ``wait`` seconds with an estimate within reach of the next layer
+    (the relay sends no padding to probe, so the next layer itself is the probe).
+    A step down for loss, or soon after a step up, doubles ``wait`` (up to
+    ``MAX_GOOD_SECONDS_UP``), so that a link just below a layer's cost is not
+    probed into loss over and over; holding a layer for four waits resets it. Data
+    saver holds the viewer on the base layer.
     """
 
     def __init__(self, rates: LayerRates, *, target: int = TOP_LAYER) -> None:
@@ -164,46 +177,76 @@ class QualityController:
         self.target = target
         self.data_saver = False
         self.readings = 0
-        self._good = 0
+        self.wait = GOOD_SECONDS_UP
+        self._good_since: float | None = None
+        self._estimate: int | None = None
+        self._changed_at: float | None = None
+        self._went_up = False
 
     def data_saver_set(self, on: bool) -> int:
         self.data_saver = on
-        self._good = 0
+        self._good_since = None
         if on:
             self.target = 0
         return self.target
 
-    def reading(self, reading: NetworkReading) -> int:
+    def reading(self, reading: NetworkReading, *, now: float | None = None) -> int:
         """Take one reading; the target layer after it."""
+        now = time.monotonic() if now is None else now
         self.readings += 1
+        if reading.bitrate is not None:
+            self._estimate = reading.bitrate
         if self.data_saver:
             self.target = 0
             return self.target
-        struggling = (
-            reading.fraction_lost is not None and reading.fraction_lost > LOSS_DOWN
-        ) or (reading.rtt is not None and reading.rtt > RTT_DOWN)
-        affordable = self._affordable(reading.bitrate)
-        if struggling or (affordable is not None and affordable < self.target):
-            lower = self.target - 1 if struggling else self.target
-            if affordable is not None:
-                lower = min(lower, affordable)
-            self.target = max(0, lower)
-            self._good = 0
+        if self._changed_at is not None and now - self._changed_at > 4 * self.wait:
+            self._changed_at = None  # the layer held
+            self._went_up = False
+            self.wait = GOOD_SECONDS_UP
+        lossy = reading.fraction_lost is not None and reading.fraction_lost > LOSS_DOWN
+        slow = reading.rtt is not None and reading.rtt > RTT_DOWN
+        congested = self._below(self.target, DOWN_MARGIN)
+        if lossy or slow or congested:
+            lower = self.target - 1
+            if congested:
+                lower = min(lower, self._affordable())
+            self._step_down(max(0, lower), lossy=lossy, now=now)
             return self.target
-        if self.target >= TOP_LAYER:
+        if self.target >= TOP_LAYER or self._below(self.target + 1, UP_MARGIN):
+            self._good_since = None
             return self.target
-        room = affordable is None or affordable > self.target
-        self._good = self._good + 1 if room else 0
-        if self._good >= GOOD_READINGS_UP:
+        if self._good_since is None:
+            self._good_since = now
+        elif now - self._good_since >= self.wait:
             self.target += 1
-            self._good = 0
+            self._good_since = None
+            self._changed_at = now
+            self._went_up = True
         return self.target
 
-    def _affordable(self, bitrate: int | None) -> int | None:
-        """The highest layer an estimate leaves room for, or None when unknown."""
-        if bitrate is None or self.rates.up_to(TOP_LAYER) <= 0:
-            return None
-        for layer in range(TOP_LAYER, -1, -1):
-            if self.rates.up_to(layer) * HEADROOM <= bitrate:
+    def _step_down(self, target: int, *, lossy: bool, now: float) -> None:
+        self._good_since = None
+        if target >= self.target:
+            return
+        recent_up = self._went_up and self._changed_at is not None
+        if lossy or recent_up:
+            # The link could not carry more: wait longer before trying again.
+            self.wait = min(self.wait * 2, MAX_GOOD_SECONDS_UP)
+        self.target = target
+        self._changed_at = now
+        self._went_up = False
+
+    def _below(self, layer: int, margin: float) -> bool:
+        """Whether the latest estimate is under ``margin`` of what layers 0..layer
+        cost (False when either is unknown)."""
+        cost = self.rates.up_to(layer)
+        return (
+            self._estimate is not None and cost > 0 and self._estimate < cost * margin
+        )
+
+    def _affordable(self) -> int:
+        """The highest layer whose cost the latest estimate covers (at least 0)."""
+        for layer in range(TOP_LAYER, 0, -1):
+            if not self._below(layer, 1.0):
                 return layer
         return 0

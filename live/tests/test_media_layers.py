@@ -7,7 +7,7 @@ import pytest
 from aiortc.codecs.vpx import VpxPayloadDescriptor
 
 from live.media.layers import (
-    GOOD_READINGS_UP,
+    GOOD_SECONDS_UP,
     UP_WAIT_SECONDS,
     LayerRates,
     LayerSelector,
@@ -166,59 +166,103 @@ def test_layer_rates_add_up_the_layers():
     assert rates.up_to(2) == pytest.approx(1_000_000, rel=0.1)
 
 
+LOSSY = NetworkReading(fraction_lost=0.5)
+CLEAN = NetworkReading(fraction_lost=0.0, rtt=0.03)
+
+
+def _over(controller, reading, *, start: float, seconds: float, step: float = 0.25):
+    """The controller's targets after the same reading every ``step`` seconds."""
+    count = round(seconds / step)
+    return [
+        controller.reading(reading, now=start + i * step) for i in range(1, count + 1)
+    ]
+
+
 def test_heavy_loss_steps_down_at_once():
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
 
-    assert controller.reading(NetworkReading(fraction_lost=0.2, rtt=0.05)) == 1
-    assert controller.reading(NetworkReading(fraction_lost=0.2, rtt=0.05)) == 0
-    assert controller.reading(NetworkReading(fraction_lost=0.3)) == 0
+    lossy = NetworkReading(fraction_lost=0.2, rtt=0.05)
+    assert controller.reading(lossy, now=0.0) == 1
+    assert controller.reading(lossy, now=0.1) == 0
+    assert controller.reading(NetworkReading(fraction_lost=0.3), now=0.2) == 0
+
+
+def test_long_round_trip_steps_down_at_once():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+
+    assert controller.reading(NetworkReading(rtt=0.8), now=0.0) == 1
+
+
+def test_estimate_near_what_the_viewer_gets_keeps_its_layer():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+
+    # A delay-based estimate hovers around the incoming rate: no congestion.
+    for bitrate in (950_000, 910_000, 1_050_000, 920_000):
+        assert controller.reading(NetworkReading(bitrate=bitrate), now=0.0) == 2
 
 
 def test_low_estimate_drops_to_the_layer_it_affords():
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
 
-    assert controller.reading(NetworkReading(bitrate=400_000)) == 0
-    assert controller.reading(NetworkReading(bitrate=350_000)) == 0
+    assert controller.reading(NetworkReading(bitrate=400_000), now=0.0) == 0
+    assert controller.reading(NetworkReading(bitrate=350_000), now=0.1) == 0
 
 
-def test_moving_up_takes_several_good_readings_in_a_row():
+def test_moving_up_takes_a_while_of_good_readings():
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
-    controller.reading(NetworkReading(fraction_lost=0.5))
-    controller.reading(NetworkReading(fraction_lost=0.5))
-    assert controller.target == 0
+    controller.reading(NetworkReading(bitrate=400_000), now=0.0)  # congestion
+    assert (controller.target, controller.wait) == (0, GOOD_SECONDS_UP)
 
-    good = NetworkReading(bitrate=2_000_000, fraction_lost=0.0, rtt=0.03)
-    targets = [controller.reading(good) for _ in range(GOOD_READINGS_UP)]
-    assert targets == [0] * (GOOD_READINGS_UP - 1) + [1]
+    good = NetworkReading(bitrate=450_000, fraction_lost=0.0)  # layer 1 in reach
+    targets = _over(controller, good, start=0.0, seconds=GOOD_SECONDS_UP + 0.25)
 
-    controller.reading(good)
-    controller.reading(NetworkReading(fraction_lost=0.15))  # one bad reading
-    targets = [controller.reading(good) for _ in range(GOOD_READINGS_UP)]
-    assert targets == [0] * (GOOD_READINGS_UP - 1) + [1]
+    assert targets[-2:] == [0, 1]
+    assert targets.count(1) == 1
+
+
+def test_a_bad_reading_starts_the_wait_again():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+    controller.reading(NetworkReading(bitrate=400_000), now=0.0)
+    good = NetworkReading(bitrate=450_000, fraction_lost=0.0)
+    _over(controller, good, start=0.0, seconds=GOOD_SECONDS_UP - 0.5)
+
+    controller.reading(NetworkReading(fraction_lost=0.15), now=GOOD_SECONDS_UP)
+    targets = _over(controller, good, start=GOOD_SECONDS_UP, seconds=GOOD_SECONDS_UP)
+
+    assert targets[:-1] == [0] * (len(targets) - 1)
+
+
+def test_loss_makes_the_next_step_up_wait_twice_as_long():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+    controller.reading(LOSSY, now=0.0)
+    controller.reading(LOSSY, now=0.1)
+    assert (controller.target, controller.wait) == (0, 4 * GOOD_SECONDS_UP)
+
+    targets = _over(controller, CLEAN, start=0.1, seconds=4 * GOOD_SECONDS_UP - 0.5)
+
+    assert set(targets) == {0}
 
 
 def test_estimate_without_room_for_the_next_layer_does_not_move_up():
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
-    controller.reading(NetworkReading(bitrate=400_000))
+    controller.reading(NetworkReading(bitrate=400_000), now=0.0)
     assert controller.target == 0
 
-    for _ in range(GOOD_READINGS_UP * 2):
-        controller.reading(NetworkReading(bitrate=450_000, fraction_lost=0.0))
+    # Layer 1 costs 500 kbit/s: an estimate of 320 is not within its reach.
+    poor = NetworkReading(bitrate=320_000, fraction_lost=0.0)
+    targets = _over(controller, poor, start=0.0, seconds=10 * GOOD_SECONDS_UP)
 
-    assert controller.target == 0
+    assert set(targets) == {0}
 
 
 def test_data_saver_holds_the_base_layer_whatever_the_network_says():
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
 
     assert controller.data_saver_set(True) == 0
-    for _ in range(GOOD_READINGS_UP * 2):
-        assert controller.reading(NetworkReading(bitrate=10_000_000)) == 0
+    plenty = NetworkReading(bitrate=10_000_000)
+    assert set(_over(controller, plenty, start=0.0, seconds=10.0)) == {0}
     controller.data_saver_set(False)
-    targets = [
-        controller.reading(NetworkReading(bitrate=10_000_000))
-        for _ in range(GOOD_READINGS_UP * 2)
-    ]
+    targets = _over(controller, plenty, start=10.0, seconds=3 * GOOD_SECONDS_UP)
     assert targets[-1] == 2
 
 
@@ -331,3 +375,43 @@ async def test_recorded_stream_moving_up_sends_only_frames_that_decode():
         assert previous in sent, f"frame {index} refers to frame {previous}, not sent"
     assert viewer.layers.current == 2
     assert len(sent) > len(frames) // 2
+
+
+def test_receiver_reports_between_estimates_are_judged_against_the_last_estimate():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+    controller.reading(NetworkReading(bitrate=320_000), now=0.0)
+    assert controller.target == 0
+
+    targets = _over(controller, CLEAN, start=0.0, seconds=10 * GOOD_SECONDS_UP)
+
+    assert set(targets) == {0}
+
+
+def test_step_up_that_does_not_hold_makes_the_next_one_wait_twice_as_long():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+    controller.reading(NetworkReading(bitrate=400_000), now=0.0)
+    good = NetworkReading(bitrate=450_000, fraction_lost=0.0)
+    _over(controller, good, start=0.0, seconds=GOOD_SECONDS_UP + 0.25)
+    assert controller.target == 1
+
+    # The next layer was too much: the estimate falls well below its cost.
+    controller.reading(NetworkReading(bitrate=380_000), now=3.0)
+    assert (controller.target, controller.wait) == (0, 2 * GOOD_SECONDS_UP)
+    targets = _over(controller, good, start=3.0, seconds=2 * GOOD_SECONDS_UP + 0.25)
+
+    assert targets[-2:] == [0, 1]
+    assert targets.count(1) == 1
+
+
+def test_layer_that_holds_resets_the_wait():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+    controller.reading(LOSSY, now=0.0)
+    controller.reading(LOSSY, now=0.1)
+    wait = controller.wait
+    fits_layer_1 = NetworkReading(bitrate=600_000, fraction_lost=0.0)
+    _over(controller, fits_layer_1, start=0.1, seconds=wait + 0.5)
+    assert controller.target == 1
+
+    _over(controller, fits_layer_1, start=wait + 0.6, seconds=4 * wait + 1)
+
+    assert (controller.target, controller.wait) == (1, GOOD_SECONDS_UP)

@@ -80,18 +80,24 @@ class MarkerJitterBuffer:
         if not self.is_video:
             return False, self._add_audio(packet)
         broken = self._store(packet)
+        self._take_all()
         if (
             self._next is not None
-            and self._next not in self._packets
+            and self._packets
             and (self._waited_too_long(packet) or len(self._packets) >= self.capacity)
         ):
+            # The frame at _next cannot be completed: a packet is missing at its
+            # start or anywhere before its marker.
             self._give_up()
             broken = True
+            self._take_all()
+        return broken, self._ready.popleft() if self._ready else None
+
+    def _take_all(self) -> None:
         frame = self._take()
         while frame is not None:
             self._ready.append(frame)
             frame = self._take()
-        return broken, self._ready.popleft() if self._ready else None
 
     def take_ready(self) -> list[ForwardFrame]:
         """Frames completed by the last ``add`` besides the one it returned."""
@@ -140,9 +146,17 @@ class MarkerJitterBuffer:
         return False
 
     def _waited_too_long(self, packet: RtpPacket) -> bool:
-        if self._handed_over_timestamp is None:
+        """Whether the frame at _next has waited too long to be completed: measured
+        from its own timestamp when its first packet is in, else from the frame
+        handed over last."""
+        assert self._next is not None
+        first = self._packets.get(self._next)
+        reference = (
+            first.timestamp if first is not None else self._handed_over_timestamp
+        )
+        if reference is None:
             return False
-        waited = (packet.timestamp - self._handed_over_timestamp) & 0xFFFFFFFF
+        waited = (packet.timestamp - reference) & 0xFFFFFFFF
         return self.max_delay < waited < 0x80000000
 
     def _give_up(self) -> None:
