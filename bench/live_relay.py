@@ -16,6 +16,17 @@ receiver is aiortc's own, which hands a frame over only when the next one starts
 (one frame interval, 33 ms, later than the forwarding relay's); that wait is before
 the start point and so is not counted in MediaRelay's latency.
 
+With ``--limited-share`` a last forwarding run has a mixed audience: that share of
+the viewers receive through a limited link (a token-bucket policer of
+``--limited-kbps`` in front of their receiver, which drops what exceeds it, as a
+congested mobile link would), the rest through loopback. The host then labels its
+frames with VP8's L1T3 temporal-layer pattern (TL0, TL2, TL1, TL2; aiortc's encoder
+does not layer, and viewers here count frames without decoding them, so this
+measures the relay's choice and forwarding; that the frames it keeps decode is
+tested on Chromium's own L1T3 stream in live/tests/test_media_layers.py). It reports
+frames per second per class, the longest gap between two frames a limited viewer got
+(a stall), and how long limited viewers took to reach the base layer.
+
 MediaRelay decodes once and encodes once per viewer, so it is measured with few
 viewers (default 4 and 8). CPU per viewer is also given as the slope between the
 two viewer counts of each relay, which leaves out the fixed cost of receiving the
@@ -25,6 +36,7 @@ host's stream.
 import argparse
 import asyncio
 import bisect
+import itertools
 import logging
 import multiprocessing
 import os
@@ -103,9 +115,41 @@ class _Meter:
 # --- host ----------------------------------------------------------------------------
 
 
-def _host_process(conn: Connection) -> None:
+L1T3_PATTERN = (0, 2, 1, 2)
+
+
+def _label_temporal_layers() -> None:
+    """Make aiortc's VP8 packetizer label frames as L1T3 (in this process only)."""
+    from aiortc.codecs import vpx
+
+    packetize = vpx.Vp8Encoder._packetize.__func__  # type: ignore[attr-defined]
+    count = {"index": 0}
+
+    def labelled(cls, buffer: bytes, picture_id: int) -> list[bytes]:
+        if buffer and not buffer[0] & 1:  # a keyframe starts the pattern again
+            count["index"] = 0
+        index = count["index"]
+        count["index"] += 1
+        tid = L1T3_PATTERN[index % 4]
+        # Like Chromium: the first TL2 and TL1 frames of every other group sync.
+        sync = tid > 0 and index % 8 in (1, 2)
+        payloads = []
+        for payload in packetize(cls, buffer, picture_id):
+            descriptor, rest = vpx.VpxPayloadDescriptor.parse(payload)
+            descriptor.tl0picidx = (index // 4) % 256
+            descriptor.tid = (tid, int(sync))
+            payloads.append(bytes(descriptor) + rest)
+        return payloads
+
+    vpx.Vp8Encoder._packetize = classmethod(labelled)  # type: ignore[method-assign,assignment]
+
+
+def _host_process(conn: Connection, layered: bool = False) -> None:
     from aiortc import RTCSessionDescription, VideoStreamTrack
     from av import VideoFrame
+
+    if layered:
+        _label_temporal_layers()
 
     def picture(index: int) -> list[bytes]:
         """A moving gradient and square over a band of noise.
@@ -204,6 +248,8 @@ def _server_process(conn: Connection, mode: str) -> None:
         "recording": False,
         "frames_in": 0,
         "bytes_in": 0,
+        "joined": {},
+        "base_at": {},
     }
     show = ShowRelay() if mode == "forward" else None
     media_relay = MediaRelay() if mode == "mediarelay" else None
@@ -262,7 +308,9 @@ def _server_process(conn: Connection, mode: str) -> None:
             receiver = next(t.receiver for t in pc.getTransceivers())
             aiortc_compat.ReceiverTap(
                 receiver,
-                on_frame=lambda codec, data, ts: note(ts, time.monotonic(), len(data)),
+                on_frame=lambda codec, data, ts, head: note(
+                    ts, time.monotonic(), len(data)
+                ),
                 decode=True,
             )
         await pc.setLocalDescription(await pc.createAnswer())
@@ -274,6 +322,10 @@ def _server_process(conn: Connection, mode: str) -> None:
         await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
         if show is not None:
             first_sent[viewer_id] = show.add_viewer(pc).video
+            state["joined"][viewer_id] = time.monotonic()
+            if "sampler" not in state:
+                state["sampler"] = asyncio.ensure_future(sample_layers())
+                pcs.append(state["sampler"])
         else:
             assert media_relay is not None  # mode is "mediarelay"
             probe = FirstFrameProbe(media_relay.subscribe(state["host_track"]))
@@ -295,6 +347,20 @@ def _server_process(conn: Connection, mode: str) -> None:
         state["recording"] = True
         meter.start()
 
+    async def sample_layers() -> None:
+        """When each viewer first reached the base layer, from its connection."""
+        while True:
+            now = time.monotonic()
+            for viewer_id, track in first_sent.items():
+                layers = getattr(track, "layers", None)
+                if (
+                    layers is not None
+                    and layers.current == 0
+                    and viewer_id not in state["base_at"]
+                ):
+                    state["base_at"][viewer_id] = now - state["joined"][viewer_id]
+            await asyncio.sleep(0.1)
+
     async def stop(_):
         result = meter.stop()
         state["recording"] = False
@@ -309,6 +375,8 @@ def _server_process(conn: Connection, mode: str) -> None:
         result["first_timestamp"] = {i: first(t) for i, t in first_sent.items()}
         if show is not None:
             result["resyncs"] = sum(t.stats.resyncs for t in first_sent.values())
+            result["layers"] = {i: t.layers.current for i, t in first_sent.items()}
+            result["base_at"] = dict(state["base_at"])
         return result
 
     async def close(_):
@@ -336,10 +404,13 @@ def _server_process(conn: Connection, mode: str) -> None:
 # --- viewers -------------------------------------------------------------------------
 
 
-def _viewer_process(conn: Connection) -> None:
+def _viewer_process(
+    conn: Connection, limited: frozenset = frozenset(), kbps: float = 0.0
+) -> None:
     from aiortc import RTCSessionDescription
 
     from live.media import aiortc_compat
+    from live.tests.webrtc import link_limit
 
     pcs = {}
     received: dict[int, list[tuple[int, float]]] = {}
@@ -349,7 +420,7 @@ def _viewer_process(conn: Connection) -> None:
     def counter(viewer_id: int):
         frames = received.setdefault(viewer_id, [])
 
-        def on_frame(codec, data: bytes, timestamp: int) -> None:
+        def on_frame(codec, data: bytes, timestamp: int, head: bytes) -> None:
             state["first"].add(viewer_id)
             if state["recording"]:
                 frames.append((timestamp, time.monotonic()))
@@ -372,6 +443,8 @@ def _viewer_process(conn: Connection) -> None:
             await pcs[viewer_id].setRemoteDescription(
                 RTCSessionDescription(sdp=sdp, type="answer")
             )
+            if viewer_id in limited:
+                link_limit(pcs[viewer_id], kbps)
 
     async def ready(_):
         return len(state["first"])
@@ -437,12 +510,24 @@ def _wait(condition, timeout: float, what: str) -> None:
         time.sleep(0.2)
 
 
-def run(mode: str, viewers: int, seconds: float, viewer_processes: int) -> dict:
+def run(
+    mode: str,
+    viewers: int,
+    seconds: float,
+    viewer_processes: int,
+    limited_share: float = 0.0,
+    limited_kbps: float = 0.0,
+) -> dict:
     """One measured run: fresh host, server and viewer processes."""
     context = multiprocessing.get_context("spawn")
     server = _Child(context, _server_process, mode)
-    host = _Child(context, _host_process)
-    groups = [_Child(context, _viewer_process) for _ in range(viewer_processes)]
+    mixed = limited_share > 0
+    host = _Child(context, _host_process, mixed)
+    limited = frozenset(range(round(viewers * limited_share)))
+    groups = [
+        _Child(context, _viewer_process, limited, limited_kbps)
+        for _ in range(viewer_processes)
+    ]
     try:
         host.call("answer", server.call("publish", host.call("offer")))
         _wait(lambda: server.call("status")["frames_in"] > 0, 30, "host frames")
@@ -470,7 +555,36 @@ def run(mode: str, viewers: int, seconds: float, viewer_processes: int) -> dict:
     finally:
         for child in (*groups, host, server):
             child.quit()
-    return _summarise(mode, viewers, server_result, host_result, viewer_results)
+    result = _summarise(mode, viewers, server_result, host_result, viewer_results)
+    if mixed:
+        result.update(_classes(limited, server_result, viewer_results))
+        result["limited_kbps"] = limited_kbps
+    return result
+
+
+def _classes(limited: frozenset, server: dict, viewer_results) -> dict:
+    """Frames per second and stalls of the limited and the other viewers."""
+    fps: dict[bool, list[float]] = {True: [], False: []}
+    stall = 0.0
+    for result in viewer_results:
+        for viewer_id, frames in result["received"].items():
+            is_limited = viewer_id in limited
+            fps[is_limited].append(len(frames) / result["wall"])
+            if is_limited and len(frames) > 1:
+                times = [at for _, at in frames]
+                stall = max(stall, max(b - a for a, b in itertools.pairwise(times)))
+    base_at = [server["base_at"].get(i) for i in limited]
+    reached = [t for t in base_at if t is not None]
+    layers = server["layers"]
+    return {
+        "limited": len(limited),
+        "limited_fps": fps[True],
+        "other_fps": fps[False],
+        "limited_stall_s": stall,
+        "limited_on_base": sum(layers.get(i) == 0 for i in limited),
+        "others_on_top": sum(layers.get(i) == 2 for i in layers if i not in limited),
+        "limited_to_base_s": reached,
+    }
 
 
 def _arrival(arrivals: dict, ordered: list, timestamp: int) -> float | None:
@@ -587,6 +701,40 @@ def _report(results: list[dict]) -> None:
         )
 
 
+def _report_mixed(r: dict) -> None:
+    def spread(values: list[float]) -> str:
+        if not values:
+            return "-"
+        return f"min {min(values):.1f} / median {statistics.median(values):.1f}"
+
+    others = r["viewers"] - r["limited"]
+    print(
+        f"mixed audience: {r['viewers']} viewers, {r['limited']} through a "
+        f"{r['limited_kbps']:.0f} kbit/s limited link (host {r['source_kbps']:.0f} "
+        f"kbit/s, {r['source_fps']:.1f} fps)"
+    )
+    print(
+        f"  limited viewers fps {spread(r['limited_fps'])}, on the base layer "
+        f"at the end: {r['limited_on_base']}/{r['limited']}"
+    )
+    print(
+        f"  other viewers fps {spread(r['other_fps'])}, on the top layer at the "
+        f"end: {r['others_on_top']}/{others}"
+    )
+    reached = r["limited_to_base_s"]
+    if reached:
+        print(
+            f"  limited viewers reached the base layer after {spread(reached)} s "
+            f"(max {max(reached):.1f} s, {len(reached)}/{r['limited']})"
+        )
+    stall_ms = r["limited_stall_s"] * 1000
+    print(f"  longest gap between frames for a limited viewer: {stall_ms:.0f} ms")
+    print(
+        f"  server CPU {r['server_cpu']:.1%}, "
+        f"{r['server_cpu'] / r['viewers'] * 1000:.2f} ms/s per viewer"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--viewers", type=int, default=100)
@@ -597,6 +745,13 @@ def main() -> None:
     parser.add_argument("--mediarelay", default="4,8", help="MediaRelay viewer counts")
     parser.add_argument("--mediarelay-seconds", type=float, default=10.0)
     parser.add_argument("--viewer-processes", type=int, default=2)
+    parser.add_argument(
+        "--limited-share",
+        type=float,
+        default=0.25,
+        help="share of viewers on a limited link in a last, mixed run (0: none)",
+    )
+    parser.add_argument("--limited-kbps", type=float, default=400.0)
     args = parser.parse_args()
 
     plan = [("forward", int(n), args.seconds) for n in args.small.split(",") if n]
@@ -622,6 +777,18 @@ def main() -> None:
             flush=True,
         )
     _report(results)
+    if args.limited_share > 0:
+        started = time.monotonic()
+        mixed = run(
+            "forward",
+            args.viewers,
+            args.seconds,
+            args.viewer_processes,
+            limited_share=args.limited_share,
+            limited_kbps=args.limited_kbps,
+        )
+        print(f"  mixed run done in {time.monotonic() - started:.0f} s", flush=True)
+        _report_mixed(mixed)
 
 
 if __name__ == "__main__":

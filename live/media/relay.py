@@ -38,6 +38,13 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from live.media import aiortc_compat
 from live.media.bitstream import is_keyframe
+from live.media.layers import (
+    BASE,
+    LayerRates,
+    NetworkReading,
+    QualityController,
+    temporal_layer,
+)
 from live.media.tracks import EncodedFrame, PacketTrack, RelayTrack
 
 __all__ = [
@@ -153,6 +160,7 @@ class _Stream:
         self.join_window = join_window
         self.bound = round(queue_seconds * self.clock_rate)
         self.stats = StreamStats()
+        self.rates = LayerRates()
         self.tracks: dict[RelayTrack, None] = {}
         self._source: aiortc_compat.ReceiverTap | None = None
         self._timeline = _Timeline(clock_rate=self.clock_rate)
@@ -202,11 +210,15 @@ class _Stream:
         codec: RTCRtpCodecParameters,
         data: bytes,
         timestamp: int,
+        head: bytes = b"",
     ) -> None:
         if tap is not self._source:
             return
         now = time.monotonic()
         keyframe = is_keyframe(self.mime_type, data)
+        layer = temporal_layer(head) if self.mime_type == "video/VP8" else BASE
+        if self.kind == "video":
+            self.rates.add(tid=layer.tid, size=len(data), now=now)
         mapped = self._timeline.map(tap, timestamp, now=now)
         packet = av.Packet(data)
         packet.pts = mapped
@@ -217,6 +229,7 @@ class _Stream:
             keyframe=keyframe,
             received_at=now,
             packet=packet,
+            layer=layer,
         )
         self.stats.frames_in += 1
         self.stats.bytes_in += len(data)
@@ -269,10 +282,24 @@ class _Stream:
 
 @dataclass(frozen=True, slots=True)
 class ViewerHandle:
-    """The tracks the relay sends one viewer; None for a kind it did not ask for."""
+    """The tracks the relay sends one viewer; None for a kind it did not ask for.
+
+    ``quality`` chooses the viewer's video layer from its network's feedback.
+    """
 
     video: RelayTrack | None
     audio: RelayTrack | None
+    quality: QualityController | None = None
+
+    def network_reading(self, reading: NetworkReading) -> None:
+        """Feedback from the viewer's browser (REMB, receiver reports)."""
+        if self.quality is not None and self.video is not None:
+            self.video.layers.target_set(self.quality.reading(reading))
+
+    def data_saver_set(self, on: bool) -> None:
+        """The viewer chose (or left) data saver: the base layer only."""
+        if self.quality is not None and self.video is not None:
+            self.video.layers.target_set(self.quality.data_saver_set(on))
 
 
 class ShowRelay:
@@ -320,8 +347,10 @@ class ShowRelay:
             raise ValueError(f"The host did not offer {stream.mime_type}")
         tap: aiortc_compat.ReceiverTap
 
-        def frame_in(codec: RTCRtpCodecParameters, data: bytes, timestamp: int) -> None:
-            stream.frame_in(tap, codec, data, timestamp)
+        def frame_in(
+            codec: RTCRtpCodecParameters, data: bytes, timestamp: int, head: bytes
+        ) -> None:
+            stream.frame_in(tap, codec, data, timestamp, head)
 
         tap = aiortc_compat.ReceiverTap(
             transceiver.receiver,
@@ -349,16 +378,24 @@ class ShowRelay:
                 raise ValueError(f"The viewer did not offer {mime_type}")
             chosen[kind] = transceiver
         tracks = {}
+        quality = None
         for kind, transceiver in chosen.items():
             stream = self._streams[kind]
             track = stream.subscribe(packets=True)
             sender = transceiver.sender
             if kind == "video":
                 aiortc_compat.on_keyframe_request(sender, stream.request_keyframe)
+                quality = QualityController(stream.rates)
             sender.replaceTrack(track)
             transceiver.direction = "sendonly"
             tracks[kind] = track
-        return ViewerHandle(video=tracks.get("video"), audio=tracks.get("audio"))
+        handle = ViewerHandle(
+            video=tracks.get("video"), audio=tracks.get("audio"), quality=quality
+        )
+        if handle.video is not None:
+            video_sender = chosen["video"].sender
+            aiortc_compat.on_network_feedback(video_sender, handle.network_reading)
+        return handle
 
     def subscribe(self, kind: str) -> RelayTrack:
         """A track of the host's encoded frames, for a consumer inside the server."""

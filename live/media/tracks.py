@@ -11,6 +11,8 @@ import av
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
+from live.media.layers import BASE, LayerSelector, TemporalLayer
+
 if TYPE_CHECKING:
     from live.media.relay import _Stream
 
@@ -29,12 +31,14 @@ class EncodedFrame:
     # The same frame as aiortc's sender packs it: pts is the timestamp, in the codec's
     # clock. Made once per frame and shared, since packing only reads it.
     packet: av.Packet = field(repr=False, compare=False)
+    layer: TemporalLayer = BASE
 
 
 @dataclass(slots=True)
 class TrackStats:
     frames_out: int = 0
     skipped: int = 0  # not queued: waiting for a keyframe
+    layer_dropped: int = 0  # not queued: above the viewer's temporal layer
     dropped: int = 0  # thrown out of an overflowing queue
     resyncs: int = 0  # times the queue overflowed
     peak_queued: int = 0
@@ -58,6 +62,7 @@ class RelayTrack(MediaStreamTrack):
         self._need_keyframe = True
         self._last_timestamp: int | None = None
         self._wakeup = asyncio.Event()
+        self.layers = LayerSelector()
 
     @property
     def queued(self) -> int:
@@ -104,7 +109,10 @@ class RelayTrack(MediaStreamTrack):
             return False
         if not self._spans_within_bound(frames[0], frames[-1]):
             return False
-        self._queue.extend(frames)
+        layers = self.layers
+        admitted = [f for f in frames if layers.admits(f.layer, keyframe=f.keyframe)]
+        self.stats.layer_dropped += len(frames) - len(admitted)
+        self._queue.extend(admitted)
         self._need_keyframe = False
         self.stats.peak_queued = max(self.stats.peak_queued, len(self._queue))
         self._wakeup.set()
@@ -116,6 +124,11 @@ class RelayTrack(MediaStreamTrack):
                 self.stats.skipped += 1
                 return
             self._need_keyframe = False
+        if not self.layers.admits(frame.layer, keyframe=frame.keyframe):
+            self.stats.layer_dropped += 1
+            if self.layers.keyframe_wanted(now=frame.received_at):
+                self._stream.request_keyframe()
+            return
         queue = self._queue
         if queue and (
             len(queue) >= MAX_QUEUED_FRAMES

@@ -463,6 +463,13 @@ def session_get(*, session_id: str, show_id: int, role: Role) -> PeerSession | N
     return session
 
 
+def session_data_saver_set(*, session: PeerSession, on: bool) -> None:
+    """A viewer's choice of data saver: the video's base layer only, or back to
+    what its network carries."""
+    if session.role == "watch" and session.handle is not None:
+        session.handle.data_saver_set(on)
+
+
 async def session_close(*, session: PeerSession, reason: str = "closed") -> None:
     """End one host or viewer connection; the show and its relay go on."""
     await _session_close(session, reason)

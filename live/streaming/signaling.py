@@ -8,6 +8,11 @@ Both carry one exchange per peer connection::
     client: {"type": "offer", "sdp": "v=0…"}
     server: {"type": "answer", "sdp": "v=0…"}
 
+A viewer may choose data saver, on the socket before or after its offer; it holds
+until the socket closes, across new offers::
+
+    client: {"type": "quality", "data_saver": true}
+
 ICE is not trickled: the browser sends its offer once it has gathered its
 candidates, and aiortc answers with all of its own. A new offer on the same socket
 replaces the socket's connection (reconnecting after a network change). The server
@@ -138,6 +143,7 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send) -> None:
         # The peer connection and its viewer slot go with the socket, however it ends.
         self.session = self.watcher = None
+        self.data_saver = False
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -156,6 +162,8 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
             return
         if frame["type"] == "offer":
             await self._negotiate(frame.get("sdp"))
+        elif frame["type"] == "quality":
+            await self._quality(frame.get("data_saver"))
         elif frame["type"] == "stop":
             await self._session_drop()
         else:
@@ -178,8 +186,20 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
                 await self._refuse(error.code, error.message, close_code)
             return
         self.session = session
+        if self.data_saver:
+            streaming.session_data_saver_set(session=session, on=True)
         self.watcher = asyncio.ensure_future(self._follow(session))
         await self._send({"type": "answer", "sdp": session.answer_sdp})
+
+    async def _quality(self, data_saver: object) -> None:
+        if self.role != "watch" or not isinstance(data_saver, bool):
+            await self._refuse(
+                "malformed", _("The message is not understood."), CLOSE_MALFORMED
+            )
+            return
+        self.data_saver = data_saver
+        if self.session is not None:
+            streaming.session_data_saver_set(session=self.session, on=data_saver)
 
     async def _follow(self, session: PeerSession) -> None:
         """Tell the client when the server ends its connection, and why."""
@@ -235,6 +255,7 @@ class _SignalingConsumer(AsyncWebsocketConsumer):
             return None
         if frame.get("type") not in (
             "offer",
+            "quality",
             "stop",
             "ping",
         ):

@@ -111,6 +111,38 @@ def test_packet_missing_too_long_is_given_up_at_the_next_frame_start():
     assert [(f.data, f.timestamp) for f in buffer.take_ready()] == [(b"f", 15000)]
 
 
+def test_frame_missing_a_middle_packet_too_long_is_given_up_at_the_next_start():
+    buffer = MarkerJitterBuffer(capacity=64, is_video=True, max_delay=9000)
+    buffer.add(_packet(1, 3000, b"k", marker=1))
+    # The frame at 6000 starts (2) but its middle packet (3) never comes.
+    assert buffer.add(_packet(2, 6000, b"first")) == (False, None)
+    assert buffer.add(_packet(4, 6000, b"last", marker=1)) == (False, None)
+    assert buffer.add(_packet(5, 9000, b"e", marker=1)) == (False, None)
+
+    # Still within max_delay of the stuck frame: it may yet be completed.
+    assert buffer.add(_packet(6, 15000, b"f", marker=1)) == (False, None)
+    broken, frame = buffer.add(_packet(7, 18000, b"g", marker=1))
+
+    assert broken is True
+    assert (frame.data, frame.timestamp) == (b"e", 9000)
+    assert [(f.data, f.timestamp) for f in buffer.take_ready()] == [
+        (b"f", 15000),
+        (b"g", 18000),
+    ]
+
+
+def test_first_packet_of_a_frame_after_a_long_gap_is_not_given_up():
+    buffer = MarkerJitterBuffer(capacity=64, is_video=True, max_delay=9000)
+    buffer.add(_packet(1, 3000, b"k", marker=1))
+
+    # The host paused for a while; the next frame's packets come one by one.
+    assert buffer.add(_packet(2, 90000, b"first")) == (False, None)
+    broken, frame = buffer.add(_packet(3, 90000, b"last", marker=1))
+
+    assert broken is False
+    assert (frame.data, frame.timestamp) == (b"firstlast", 90000)
+
+
 def test_audio_packets_are_handed_over_at_once_and_late_ones_dropped():
     buffer = MarkerJitterBuffer(capacity=16)
 

@@ -236,7 +236,7 @@ async def test_viewer_receives_the_hosts_encoded_bytes_unchanged(peers):
     received: list[bytes] = []
     video = next(t for t in viewer.getTransceivers() if t.kind == "video")
     aiortc_compat.ReceiverTap(
-        video.receiver, on_frame=lambda codec, data, ts: received.append(data)
+        video.receiver, on_frame=lambda codec, data, ts, head: received.append(data)
     )
 
     await _wait_for(lambda: len(received) >= 20)
@@ -260,7 +260,7 @@ async def test_slow_viewer_stays_bounded_and_resumes_at_a_keyframe(peers):
     video = next(t for t in viewer.getTransceivers() if t.kind == "video")
     aiortc_compat.ReceiverTap(
         video.receiver,
-        on_frame=lambda codec, data, ts: arrivals.append(
+        on_frame=lambda codec, data, ts, head: arrivals.append(
             (ts, is_keyframe("video/VP8", data))
         ),
         decode=True,

@@ -392,3 +392,67 @@ async def test_a_deeply_nested_frame_closes_the_socket(peers):
     )
 
     assert await _refusal(socket) == ("too_deep", 4400)
+
+
+def _viewer_session(show):
+    sessions = streaming_sessions._registry.sessions.values()
+    return next(s for s in sessions if s.show_id == show.pk and s.role == "watch")
+
+
+async def test_viewer_choosing_data_saver_gets_the_base_layer_only(peers):
+    show = await _db(_live_show)()
+    await _publish(show, peers, show.host)
+    socket, _pc, _tracks = await _watch(show, peers)
+    layers = _viewer_session(show).handle.video.layers
+    assert layers.target == 2
+
+    await socket.send_json_to({"type": "quality", "data_saver": True})
+    await wait_for(lambda: layers.target == 0)
+    await socket.send_json_to({"type": "quality", "data_saver": False})
+    await socket.send_json_to({"type": "ping"})
+    await _frame(socket, "pong")
+
+    assert _viewer_session(show).handle.quality.data_saver is False
+
+
+async def test_data_saver_chosen_before_the_offer_holds_for_the_new_connection(peers):
+    show = await _db(_live_show)()
+    await _publish(show, peers, show.host)
+    pc, _tracks, offer = await viewer_offer(peers)
+    socket = await _open(show, "watch")
+
+    await socket.send_json_to({"type": "quality", "data_saver": True})
+    await socket.send_json_to({"type": "offer", "sdp": offer})
+    await answer_apply(pc, (await _frame(socket, "answer"))["sdp"])
+
+    assert _viewer_session(show).handle.video.layers.target == 0
+
+
+async def test_quality_frame_that_is_not_a_yes_or_no_closes_the_socket(peers):
+    show = await _db(_live_show)()
+    socket = await _open(show, "watch")
+
+    await socket.send_json_to({"type": "quality", "data_saver": "yes"})
+
+    assert await _refusal(socket) == ("malformed", 4400)
+
+
+async def test_host_cannot_send_a_quality_frame(peers):
+    show = await _db(_live_show)()
+    socket = await _open(show, "publish", show.host)
+
+    await socket.send_json_to({"type": "quality", "data_saver": True})
+
+    assert await _refusal(socket) == ("malformed", 4400)
+
+
+async def test_viewers_network_reports_reach_its_layer_choice(peers):
+    show = await _db(_live_show)()
+    await _publish(show, peers, show.host)
+    await _watch(show, peers)
+    quality = _viewer_session(show).handle.quality
+
+    # aiortc's receiver sends receiver reports and REMB estimates, as browsers do.
+    await wait_for(lambda: quality.readings >= 2, timeout=15)
+
+    assert quality.target == 2  # a clean loopback link keeps the full frame rate

@@ -88,3 +88,54 @@ async def wait_for(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+class LimitedLink:
+    """A link of ``kbps`` in front of a receiver, with a queue of ``queue_ms``: RTP
+    waits its turn (delay) and is dropped when the queue is full, as on a congested
+    mobile link (what ``tc netem rate … limit …`` does). RTCP is not touched."""
+
+    def __init__(self, kbps: float, queue_ms: float = 200.0) -> None:
+        self.rate = kbps * 1000 / 8  # bytes per second
+        self.queue = queue_ms / 1000
+        self.free_at = 0.0
+        self.offered = self.dropped = self.delivered = 0
+
+    def delay(self, size: int) -> float | None:
+        """How long a packet waits before it arrives; None when it is dropped."""
+        self.offered += 1
+        now = time.monotonic()
+        start = max(now, self.free_at)
+        if start - now > self.queue:
+            self.dropped += 1
+            return None
+        self.free_at = start + size / self.rate
+        return self.free_at - now
+
+
+def link_limit(
+    pc: RTCPeerConnection, kbps: float, queue_ms: float = 200.0
+) -> LimitedLink:
+    """Put the RTP reaching ``pc`` (after its remote description is set) through a
+    limited link."""
+    from aiortc import clock
+
+    transport = next(t.receiver.transport for t in pc.getTransceivers())
+    link = LimitedLink(kbps, queue_ms)
+    handle = transport._handle_rtp_data
+    loop = asyncio.get_running_loop()
+    pending: set[asyncio.Task[None]] = set()
+
+    def arrive(data: bytes) -> None:
+        link.delivered += 1
+        task = loop.create_task(handle(data, clock.current_ms()))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    async def limited(data: bytes, arrival_time_ms: int) -> None:
+        wait = link.delay(len(data))
+        if wait is not None:
+            loop.call_later(wait, arrive, data)
+
+    transport._handle_rtp_data = limited  # type: ignore[method-assign]  # test link
+    return link

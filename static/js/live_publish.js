@@ -79,12 +79,31 @@ function start(root, preview) {
     }
   }
 
+  // Video goes out in three temporal layers (L1T3: about 7.5, 15 and 30 fps), so
+  // that the server can send a viewer on a weak network fewer frames without
+  // decoding. A browser that cannot layer its video sends it as one layer.
+  function addSender(connection, track) {
+    const options = { direction: "sendonly", streams: [camera] };
+    if (track.kind === "video") {
+      try {
+        connection.addTransceiver(track, {
+          ...options,
+          sendEncodings: [{ scalabilityMode: "L1T3" }],
+        });
+        return;
+      } catch (error) {
+        // Not supported here: fall through to a single layer.
+      }
+    }
+    connection.addTransceiver(track, options);
+  }
+
   async function offer() {
     closePeer();
     const connection = new RTCPeerConnection({ iceServers });
     pc = connection;
     for (const track of camera.getTracks()) {
-      connection.addTransceiver(track, { direction: "sendonly", streams: [camera] });
+      addSender(connection, track);
     }
     connection.addEventListener("connectionstatechange", () => {
       if (pc !== connection) {

@@ -15,6 +15,7 @@ if (video && video.dataset.status === "live") {
 function start(video) {
   const state = document.querySelector("[data-video-state]");
   const unmute = document.querySelector("[data-unmute]");
+  const saver = document.querySelector("[data-data-saver]");
   const texts = unmute ? unmute.dataset : {};
   const iceServers = iceServersOf(video);
   let pc = null;
@@ -92,8 +93,26 @@ function start(video) {
     }
   }
 
+  // Data saver: the base layer only (a few frames a second), remembered here.
+  function sendQuality() {
+    if (saver && signaling) {
+      signaling.send({ type: "quality", data_saver: saver.checked });
+    }
+  }
+
+  if (saver) {
+    saver.checked = window.localStorage.getItem("tradewind-data-saver") === "1";
+    saver.addEventListener("change", () => {
+      window.localStorage.setItem("tradewind-data-saver", saver.checked ? "1" : "0");
+      sendQuality();
+    });
+  }
+
   signaling = new Signaling(signalingUrl(video.dataset.showId, "watch"), {
-    onOpen: () => offer(),
+    onOpen() {
+      sendQuality();
+      offer();
+    },
     onFrame(frame) {
       if (frame.type === "answer" && pc) {
         pc.setRemoteDescription({ type: "answer", sdp: frame.sdp }).catch(() =>

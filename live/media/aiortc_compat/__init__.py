@@ -14,8 +14,9 @@ encoded frames instead, and this package provides the hooks it needs:
   the receiver's own picture-loss reports (PLI) to a callback and send a PLI on
   request.
 * ``sender.on_keyframe_request`` observes a sender's keyframe requests (PLI/FIR
-  received). Sending needs no other hook: aiortc's sender packs the ``av.Packet``s a
-  track yields with its codec's own ``pack()`` (see ``sender``).
+  received); ``sender.on_network_feedback`` its REMB estimates and receiver
+  reports. Sending needs no other hook: aiortc's sender packs the ``av.Packet``s
+  a track yields with its codec's own ``pack()`` (see ``sender``).
 * ``negotiation.transceiver_restrict_codec`` narrows what an answer will accept to
   one codec.
 
@@ -29,7 +30,7 @@ from live.media.aiortc_compat.negotiation import (
     transceiver_restrict_codec,
 )
 from live.media.aiortc_compat.receiver import ReceiverTap
-from live.media.aiortc_compat.sender import on_keyframe_request
+from live.media.aiortc_compat.sender import on_keyframe_request, on_network_feedback
 from live.media.aiortc_compat.version import (
     SUPPORTED_AIORTC_VERSION,
     AiortcCompatError,
@@ -44,6 +45,7 @@ __all__ = [
     "ReceiverTap",
     "check_aiortc_version",
     "on_keyframe_request",
+    "on_network_feedback",
     "transceiver_remote_receives",
     "transceiver_restrict_codec",
 ]

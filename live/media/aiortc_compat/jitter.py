@@ -16,18 +16,24 @@ AUDIO_BUFFER_PACKETS = 16
 VIDEO_MAX_DELAY = 27000
 # Packets this far behind the next expected one mean the stream restarted.
 MAX_MISORDER = 100
+# The longest VP8 payload descriptor: flags, extension flags, a 15-bit picture id,
+# TL0PICIDX and the TID/Y/KEYIDX byte.
+PAYLOAD_HEAD_BYTES = 6
 
 
 class ForwardFrame(JitterFrame):
     """An assembled encoded frame that keeps the RTP timestamp it was sent with.
 
     aiortc's receiver rewrites ``timestamp`` of the frame it queues for decoding;
-    ``rtp_timestamp`` keeps the original for the tap's own unwrapping.
+    ``rtp_timestamp`` keeps the original for the tap's own unwrapping. ``head`` is
+    the start of the first packet's payload as sent, before depayloading: for VP8 the
+    payload descriptor, which says the frame's temporal layer.
     """
 
-    def __init__(self, data: bytes, timestamp: int) -> None:
+    def __init__(self, data: bytes, timestamp: int, head: bytes = b"") -> None:
         super().__init__(data=data, timestamp=timestamp)
         self.rtp_timestamp = timestamp
+        self.head = head
 
 
 def seq_ahead(sequence_number: int, reference: int) -> int:
@@ -74,18 +80,24 @@ class MarkerJitterBuffer:
         if not self.is_video:
             return False, self._add_audio(packet)
         broken = self._store(packet)
+        self._take_all()
         if (
             self._next is not None
-            and self._next not in self._packets
+            and self._packets
             and (self._waited_too_long(packet) or len(self._packets) >= self.capacity)
         ):
+            # The frame at _next cannot be completed: a packet is missing at its
+            # start or anywhere before its marker.
             self._give_up()
             broken = True
+            self._take_all()
+        return broken, self._ready.popleft() if self._ready else None
+
+    def _take_all(self) -> None:
         frame = self._take()
         while frame is not None:
             self._ready.append(frame)
             frame = self._take()
-        return broken, self._ready.popleft() if self._ready else None
 
     def take_ready(self) -> list[ForwardFrame]:
         """Frames completed by the last ``add`` besides the one it returned."""
@@ -134,9 +146,17 @@ class MarkerJitterBuffer:
         return False
 
     def _waited_too_long(self, packet: RtpPacket) -> bool:
-        if self._handed_over_timestamp is None:
+        """Whether the frame at _next has waited too long to be completed: measured
+        from its own timestamp when its first packet is in, else from the frame
+        handed over last."""
+        assert self._next is not None
+        first = self._packets.get(self._next)
+        reference = (
+            first.timestamp if first is not None else self._handed_over_timestamp
+        )
+        if reference is None:
             return False
-        waited = (packet.timestamp - self._handed_over_timestamp) & 0xFFFFFFFF
+        waited = (packet.timestamp - reference) & 0xFFFFFFFF
         return self.max_delay < waited < 0x80000000
 
     def _give_up(self) -> None:
@@ -187,4 +207,5 @@ class MarkerJitterBuffer:
         return ForwardFrame(
             data=b"".join(part._data for part in parts),  # type: ignore[attr-defined]  # aiortc private: payload
             timestamp=first.timestamp,
+            head=first.payload[:PAYLOAD_HEAD_BYTES],
         )

@@ -67,16 +67,17 @@ class _DecoderQueueTap:
 
 class FrameCallback(Protocol):
     def __call__(
-        self, codec: RTCRtpCodecParameters, data: bytes, timestamp: int
+        self, codec: RTCRtpCodecParameters, data: bytes, timestamp: int, head: bytes
     ) -> None: ...
 
 
 class ReceiverTap:
     """Hands each encoded frame an RTCRtpReceiver assembles to ``on_frame``.
 
-    ``on_frame(codec, data, timestamp)`` gets the depayloaded frame and its RTP
-    timestamp counted from the first frame. With ``decode=False`` (the relay) frames
-    are assembled by ``MarkerJitterBuffer`` and never reach a decoder; with
+    ``on_frame(codec, data, timestamp, head)`` gets the depayloaded frame, its RTP
+    timestamp counted from the first frame and the start of its first packet's
+    payload as sent (empty with ``decode=True``). With ``decode=False`` (the relay)
+    frames are assembled by ``MarkerJitterBuffer`` and never reach a decoder; with
     ``decode=True`` aiortc's own jitter buffer and decoder stay in place and the
     track still yields decoded frames. With ``on_picture_loss`` the PLIs aiortc would
     send on its own (lost packets, decoder errors) go to that callback instead.
@@ -144,7 +145,8 @@ class ReceiverTap:
         for forwarded, timestamp in self._frames_with_timestamps(frame):
             self.frames += 1
             try:
-                self._on_frame(codec, forwarded.data, timestamp)
+                head = getattr(forwarded, "head", b"")
+                self._on_frame(codec, forwarded.data, timestamp, head)
             except Exception:
                 # Never let a consumer's error tear down aiortc's receive loop.
                 logger.exception("ReceiverTap on_frame failed")
