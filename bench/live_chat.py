@@ -17,8 +17,20 @@ round-robin at a fixed total rate (20/s by default; 60 accounts, so each stays u
 the 5-per-10-seconds limit). Every comment carries its send time (time.time() on this
 machine); each viewer stamps its arrival, so the latency is poster → server → database
 → fan-out → viewer. "Lost" counts (comment, viewer) pairs where the server
-acknowledged the comment but the viewer never got it. The daphne processes' CPU time
+acknowledged the comment but the viewer never got it. The server processes' CPU time
 over the posting window is read from /proc.
+
+Where the time goes: the server runs with LIVE_TIMING_DIR set, so it stamps each
+comment (received by the consumer, its queries, the commit, pushed to the show's
+buffer), each tick it publishes and each fan-out (live/realtime/timing.py). Each
+viewer notes which tick brought which comment. The report splits a delivery into
+poster → consumer, thread hop, queries, commit, push, wait for the tick, tick →
+fan-out start, and fan-out start → viewer, and gives the fan-out time per tick, the
+client processes' loop lag, and the machine's load average, iowait and steal over
+the window: a run on a busy machine says so.
+
+`--server uvicorn` runs the same application on uvicorn (websockets) instead of
+daphne; `--repeat N` runs everything N times and reports every run.
 """
 
 import argparse
@@ -27,11 +39,13 @@ import json
 import multiprocessing
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from array import array
 from multiprocessing.connection import Connection
@@ -46,7 +60,8 @@ DB_NAME = "tradewind_bench_live"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 POSTERS = 60
 CONNECT_BATCH = 50
-CONNECT_WAIT_SECONDS = 30.0
+# A busy machine can take long to accept a batch: wait rather than give up.
+CONNECT_WAIT_SECONDS = 120.0
 GRACE_SECONDS = 3.0
 DRAIN_SECONDS = 10.0
 
@@ -92,23 +107,41 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
+def server_command(kind: str, port: int) -> list[str]:
+    if kind == "uvicorn":
+        return [
             sys.executable,
             "-m",
-            "daphne",
-            "--access-log",
-            os.devnull,
-            "-b",
+            "uvicorn",
+            "--host",
             "127.0.0.1",
-            "-p",
+            "--port",
             str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "off",
+            "--ws",
+            "websockets",
             "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "daphne",
+        "--access-log",
+        os.devnull,
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "config.asgi:application",
+    ]
+
+
+def start_server(env: dict[str, str], port: int, kind: str) -> subprocess.Popen:
+    process = subprocess.Popen(server_command(kind, port), cwd=ROOT, env=env)
     for _ in range(150):
         try:
             with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
@@ -117,7 +150,26 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("daphne did not start")
+    raise RuntimeError(f"{kind} did not start")
+
+
+def machine_times() -> list[int]:
+    """The machine's CPU jiffies: user nice system idle iowait irq softirq steal."""
+    return [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+
+
+def machine_share(before: list[int], after: list[int]) -> dict[str, float]:
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    return {
+        "busy": 1 - (spent[3] + spent[4]) / total,
+        "iowait": spent[4] / total,
+        "steal": spent[7] / total,
+    }
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -128,7 +180,16 @@ def cpu_seconds(pid: int) -> float:
 def create_shows(env: dict[str, str]) -> tuple[dict[str, int], list[str]]:
     """Two live shows (batched, direct) and the posters' session cookies."""
     os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "REDIS_URL",
+                "SECRET_KEY",
+                "DEBUG",
+                "EMAIL_BACKEND",
+            )
+        }
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -232,6 +293,8 @@ def viewer_process(conn: Connection) -> None:
         synced = 0
         closed = 0
         latencies = array("d")
+        # Per delivery: the comment's id, the tick's seq, the arrival (unix time).
+        deliveries = array("d")
         loop_lag = array("d")
         lag_task: asyncio.Task[None] | None = None
         viewers: list = []
@@ -262,6 +325,9 @@ def viewer_process(conn: Connection) -> None:
                         if seq not in self.seen:
                             self.seen.add(seq)
                             state.latencies.append((now - float(parts[2])) * 1000)
+                            state.deliveries.extend(
+                                (comment["id"], frame["seq"] or -1, now)
+                            )
             elif kind == "sync":
                 state.synced += 1
 
@@ -297,6 +363,7 @@ def viewer_process(conn: Connection) -> None:
             "loop_lag": state.loop_lag.tobytes(),
             "missing_sample": missing[:20],
             "latencies": state.latencies.tobytes(),
+            "deliveries": state.deliveries.tobytes(),
             "lost": sum(lost),
             "viewers_missing_some": sum(1 for n in lost if n),
             "closed": state.closed,
@@ -317,6 +384,8 @@ def poster_process(conn: Connection) -> None:
         synced = 0
         posters: list = []
         acked: list[int] = []
+        sent_at: dict[int, float] = {}  # comment id -> when its frame was sent
+        sent_by_seq: dict[int, float] = {}
         rejected: dict[str, int] = {}
 
     state = State()
@@ -330,7 +399,9 @@ def poster_process(conn: Connection) -> None:
             frame = json.loads(payload)
             kind = frame.get("type")
             if kind == "ack":
-                state.acked.append(self.pending.pop(0))
+                seq = self.pending.pop(0)
+                state.acked.append(seq)
+                state.sent_at[frame["id"]] = state.sent_by_seq[seq]
             elif kind == "error":
                 self.pending.pop(0)
                 code = frame.get("code", "?")
@@ -362,12 +433,15 @@ def poster_process(conn: Connection) -> None:
             late.append(time.monotonic() - due)
             poster = state.posters[seq % len(state.posters)]
             poster.pending.append(seq)
-            text = f"bench {seq} {time.time():.6f}"
+            sent = time.time()
+            state.sent_by_seq[seq] = sent
+            text = f"bench {seq} {sent:.6f}"
             poster.sendMessage(json.dumps({"type": "comment", "text": text}).encode())
         await asyncio.sleep(GRACE_SECONDS)
         return {
             "sent": total,
             "acked": list(state.acked),
+            "sent_at": dict(state.sent_at),
             "rejected": dict(state.rejected),
             "send_late_ms_max": max(late) * 1000 if late else 0.0,
         }
@@ -413,6 +487,119 @@ def percentile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+SEGMENTS = (
+    ("to_server", "poster → consumer"),
+    ("thread_hop", "thread hop"),
+    ("queries", "queries"),
+    ("commit", "commit"),
+    ("push", "push to buffer"),
+    ("tick_wait", "wait for tick"),
+    ("to_fanout", "tick → fan-out start"),
+    ("to_viewer", "fan-out start → viewer"),
+)
+
+
+def read_stamps(directory: Path) -> dict:
+    """The servers' timing stamps (live/realtime/timing.py), by kind."""
+    stamps: dict = {
+        "received": {},
+        "queries": {},
+        "committed": {},
+        "pushed": {},
+        "tick": {},
+        "tick_of": {},
+        "fanout": {},
+        "fanout_ms": [],
+    }
+    for path in directory.glob("server-*.log"):
+        for line in path.read_text().splitlines():
+            kind, key, at, *extra = line.split()
+            if kind in ("received", "committed", "pushed"):
+                stamps[kind][int(key)] = float(at)
+            elif kind == "queries":
+                stamps["queries"][int(key)] = (float(at), float(extra[0]) / 1000)
+            elif kind == "tick":
+                stamps["tick"][int(key)] = float(at)
+                for comment_id in extra[0].split(","):
+                    if comment_id != "-":
+                        # The first tick that carried it (a late acknowledge
+                        # can let a later tick carry it again).
+                        stamps["tick_of"].setdefault(int(comment_id), int(key))
+            elif kind == "fanout" and key != "None":
+                seq, start = int(key), float(at)
+                stamps["fanout"].setdefault(seq, []).append(start)
+                stamps["fanout_ms"].append((float(extra[0]) - start) * 1000)
+    return stamps
+
+
+def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
+    """Per delivery, the ms spent in each segment; p50 of each, and their mean over
+    the slowest 1 % of deliveries (what the tail is made of)."""
+    per_comment: dict[int, tuple[float, ...]] = {}
+    for comment_id, sent in sent_at.items():
+        try:
+            received = stamps["received"][comment_id]
+            started, queries = stamps["queries"][comment_id]
+            committed = stamps["committed"][comment_id]
+            pushed = stamps["pushed"][comment_id]
+        except KeyError:
+            continue
+        tick = stamps["tick"].get(stamps["tick_of"].get(comment_id, -1))
+        per_comment[comment_id] = (
+            received - sent,
+            started - received,
+            queries,
+            committed - started - queries,
+            pushed - committed,
+            (tick - pushed) if tick is not None else 0.0,
+        )
+    rows = []
+    for n in range(0, len(deliveries), 3):
+        comment_id, seq = int(deliveries[n]), int(deliveries[n + 1])
+        arrival = deliveries[n + 2]
+        segments = per_comment.get(comment_id)
+        if segments is None:
+            continue
+        tick = stamps["tick"].get(seq)
+        # The first fan-out of this tick in any process (its stamp is written once
+        # the publish returns, so a fan-out may start a little before it).
+        fanout = (
+            min(
+                (start for start in stamps["fanout"].get(seq, ()) if start > tick - 1),
+                default=None,
+            )
+            if tick is not None
+            else None
+        )
+        if tick is None or fanout is None:
+            # No tick (direct delivery): everything after the push is one segment.
+            rest = (0.0, arrival - stamps["pushed"][comment_id])
+        else:
+            rest = (fanout - tick, arrival - fanout)
+        total = arrival - sent_at[comment_id]
+        rows.append((total, *segments, *rest))
+    if not rows:
+        return {}
+    rows.sort()
+    tail = rows[int(0.99 * len(rows)) :]
+    names = [name for name, _label in SEGMENTS]
+    fanout_ms = sorted(stamps["fanout_ms"])
+    return {
+        "explained": len(rows),
+        "p50_ms": {
+            name: statistics.median(row[i + 1] for row in rows) * 1000
+            for i, name in enumerate(names)
+        },
+        "tail_mean_ms": {
+            name: statistics.fmean(row[i + 1] for row in tail) * 1000
+            for i, name in enumerate(names)
+        },
+        "tail_total_ms": statistics.fmean(row[0] for row in tail) * 1000,
+        "fanout_p50_ms": percentile(fanout_ms, 0.5),
+        "fanout_p99_ms": percentile(fanout_ms, 0.99),
+    }
+
+
 def run_variant(
     *,
     variant: str,
@@ -424,7 +611,10 @@ def run_variant(
     clients: int,
     rate: float,
     seconds: float,
+    timing_dir: Path,
 ) -> dict:
+    for path in timing_dir.glob("server-*.log"):
+        path.write_bytes(b"")  # the servers append: this variant's stamps only
     origin = f"http://127.0.0.1:{ports[0]}"
     urls = [(f"ws://127.0.0.1:{port}/ws/live/{show_id}/", port) for port in ports]
     children = [Child(viewer_process) for _ in range(clients)]
@@ -441,10 +631,14 @@ def run_variant(
         log(f"{variant}: posters connected; posting {rate:g}/s for {seconds:g} s")
         time.sleep(1.0)  # let presence settle
         cpu_before = [cpu_seconds(server.pid) for server in servers]
+        machine_before, load_before = machine_times(), load_average()
         posted = poster.ask("post", (rate, seconds), timeout=seconds + 120)
         cpu_after = [cpu_seconds(server.pid) for server in servers]
+        machine = machine_share(machine_before, machine_times())
+        load_after = load_average()
         log(f"{variant}: posted; collecting results")
         latencies: list[float] = []
+        deliveries = array("d")
         loop_lag: list[float] = []
         lost = missing = closed = 0
         for child in children:
@@ -452,6 +646,7 @@ def run_variant(
             chunk = array("d")
             chunk.frombytes(result["latencies"])
             latencies.extend(chunk)
+            deliveries.frombytes(result["deliveries"])
             lags = array("d")
             lags.frombytes(result["loop_lag"])
             loop_lag.extend(lags)
@@ -469,6 +664,7 @@ def run_variant(
     latencies.sort()
     loop_lag.sort()
     window = seconds + GRACE_SECONDS
+    where = breakdown(read_stamps(timing_dir), posted["sent_at"], deliveries)
     return {
         "variant": variant,
         "viewers": viewers,
@@ -493,7 +689,61 @@ def run_variant(
         ],
         "send_late_ms_max": posted["send_late_ms_max"],
         "client_lag_p99": percentile(loop_lag, 0.99),
+        "load": f"{load_before} → {load_after}",
+        "machine": machine,
+        "where": where,
     }
+
+
+def print_report(args, clients: int, rows: list[dict]) -> None:
+    print(
+        f"\n{args.viewers} viewers (+{POSTERS} poster sockets), "
+        f"{args.rate:g} comments/s for {args.seconds:g} s, "
+        f"{args.servers} {args.server} process(es), "
+        f"{clients} viewer process(es), PostgreSQL + Redis pub/sub layer\n"
+    )
+    print(
+        "| run | delivery | comments acked | deliveries | lost | p50 ms | p95 ms | "
+        "p99 ms | max ms | server CPU | client loop lag p99 ms | load average | "
+        "busy / iowait / steal |"
+    )
+    print(
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| --- | --- |"
+    )
+    for row in rows:
+        cpu = " + ".join(f"{c * 100:.0f} %" for c in row["server_cpu"])
+        machine = row["machine"]
+        print(
+            f"| {row['run']} | {row['variant']} | {row['acked']}/{row['sent']} | "
+            f"{row['delivered']}/{row['expected']} | {row['lost']} | "
+            f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} | "
+            f"{row['max']:.0f} | {cpu} | {row['client_lag_p99']:.0f} | "
+            f"{row['load']} | {machine['busy'] * 100:.0f} / "
+            f"{machine['iowait'] * 100:.0f} / {machine['steal'] * 100:.0f} % |"
+        )
+    print(
+        "\nWhere the time goes (ms): median of each segment over all deliveries, "
+        "and its mean over the slowest 1 %.\n"
+    )
+    print(
+        "| run | delivery | "
+        + " | ".join(label for _n, label in SEGMENTS)
+        + " | fan-out per tick p50 / p99 |"
+    )
+    print("| ---: | --- |" + " ---: |" * (len(SEGMENTS) + 1))
+    for row in rows:
+        where = row["where"]
+        if not where:
+            continue
+        for part, name in (("p50_ms", "p50"), ("tail_mean_ms", "slowest 1 %")):
+            cells = " | ".join(f"{where[part][n]:.0f}" for n, _label in SEGMENTS)
+            fanout = (
+                f"{where['fanout_p50_ms']:.0f} / {where['fanout_p99_ms']:.0f}"
+                if part == "p50_ms"
+                else ""
+            )
+            print(f"| {row['run']} | {row['variant']} {name} | {cells} | {fanout} |")
 
 
 def main() -> None:
@@ -501,30 +751,36 @@ def main() -> None:
     parser.add_argument("--viewers", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=20.0, help="comments per second")
-    parser.add_argument("--servers", type=int, default=1, help="daphne processes")
+    parser.add_argument("--servers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--server", choices=("daphne", "uvicorn"), default="daphne", help="ASGI server"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs, all reported")
     parser.add_argument("--clients", type=int, default=0, help="viewer processes")
     parser.add_argument(
         "--variants", default="batched,direct", help="comma-separated: batched,direct"
     )
     args = parser.parse_args()
     clients = args.clients or (1 if args.viewers <= 500 else 2)
-    # A timeout's SIGTERM must still stop the daphne processes (the finally below).
+    # A timeout's SIGTERM must still stop the servers (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()
     env = server_env()
+    timing_dir = Path(tempfile.mkdtemp(prefix="live-chat-timing-"))
+    env["LIVE_TIMING_DIR"] = str(timing_dir)
     log("preparing the benchmark database")
     prepare_database(env)
     shows, cookies = create_shows(env)
     ports = [free_port() for _ in range(args.servers)]
-    servers = [start_server(env, port) for port in ports]
+    servers = [start_server(env, port, args.server) for port in ports]
     rows = []
     try:
-        for variant in args.variants.split(","):
-            rows.append(
-                run_variant(
+        for run in range(1, args.repeat + 1):
+            for variant in args.variants.split(","):
+                row = run_variant(
                     variant=variant,
                     show_id=shows[variant],
                     ports=ports,
@@ -534,9 +790,10 @@ def main() -> None:
                     clients=clients,
                     rate=args.rate,
                     seconds=args.seconds,
+                    timing_dir=timing_dir,
                 )
-            )
-            print(json.dumps(rows[-1]), flush=True)
+                rows.append({"run": run, **row})
+                print(json.dumps(rows[-1]), flush=True)
     finally:
         for server in servers:
             server.terminate()
@@ -546,28 +803,8 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-
-    print(
-        f"\n{args.viewers} viewers (+{POSTERS} poster sockets), "
-        f"{args.rate:g} comments/s for {args.seconds:g} s, "
-        f"{args.servers} daphne process(es), "
-        f"{clients} viewer process(es), PostgreSQL + Redis pub/sub layer\n"
-    )
-    print(
-        "| delivery | viewers connected | comments acked | deliveries | lost | "
-        "p50 ms | p95 ms | p99 ms | max ms | daphne CPU | client loop lag p99 ms |"
-    )
-    print(
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    )
-    for row in rows:
-        cpu = " + ".join(f"{c * 100:.0f} %" for c in row["server_cpu"])
-        print(
-            f"| {row['variant']} | {row['synced']} | {row['acked']}/{row['sent']} | "
-            f"{row['delivered']}/{row['expected']} | {row['lost']} | "
-            f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} | "
-            f"{row['max']:.0f} | {cpu} | {row['client_lag_p99']:.0f} |"
-        )
+        shutil.rmtree(timing_dir, ignore_errors=True)
+    print_report(args, clients, rows)
 
 
 if __name__ == "__main__":

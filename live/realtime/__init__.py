@@ -16,7 +16,8 @@ How it works across several daphne processes sharing one Redis:
   has sockets for a show runs one :class:`ShowPump`. The pump is the only member of
   the show's channel-layer group in its process: the pub/sub layer publishes a group
   message once, each process receives it once, and the pump writes the same
-  pre-encoded text frame to every local socket. Letting each socket be a group member
+  pre-encoded text frame to every local socket (under daphne framed once and written
+  without ASGI, see ``live.realtime.fanout``). Letting each socket be a group member
   would decode, queue and dispatch the message once per socket (and channels'
   dispatch hops to a worker thread for every message), which costs more than the
   socket write itself at this scale.
@@ -63,6 +64,8 @@ from live.realtime.stores import (
     store_new,
     window_hit,
 )
+from live.realtime.timing import queries_timed
+from live.realtime.timing import stamp as timing_stamp
 
 __all__ = [
     "FRAME_MESSAGE_TYPE",
@@ -82,7 +85,9 @@ __all__ = [
     "pump_get",
     "pump_join",
     "pump_leave",
+    "queries_timed",
     "store_new",
     "tick_seconds",
+    "timing_stamp",
     "window_hit",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from live.realtime import timing
 from live.realtime.frames import (
     FRAME_MESSAGE_TYPE,
     frame_encode,
@@ -32,9 +33,14 @@ def item_publish(*, show_id: int, delivery: str, item: dict[str, Any]) -> None:
 
     Retries a failing publish; when every attempt fails, viewers are made to resync.
     """
+    key = item.get("comment", {}).get("id") if item["kind"] == "comment" else None
+    if key is not None:
+        timing.committed(key)
     for attempt in range(1, PUBLISH_ATTEMPTS + 1):
         try:
             _item_send(show_id=show_id, delivery=delivery, item=item)
+            if key is not None:
+                timing.stamp("pushed", key)
             return
         except Exception:
             if attempt == PUBLISH_ATTEMPTS:

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from live.realtime import timing
+from live.realtime.fanout import DirectWriter, PreparedFrame, direct_writer
 from live.realtime.frames import (
     FRAME_MESSAGE_TYPE,
     frame_encode,
@@ -42,6 +44,8 @@ class ShowPump:
         self.show_id = show_id
         self.group = group_name(show_id)
         self.sockets: dict[str, Socket] = {}
+        # Per socket: how to write a prepared frame without ASGI, if its server allows.
+        self.writers: dict[str, DirectWriter | None] = {}
         self.counted: set[str] = set()
         self.gone: list[
             str
@@ -95,6 +99,7 @@ class ShowPump:
     async def add(self, socket: Socket, *, counted: bool) -> None:
         await self._ready.wait()
         self.sockets[socket.channel_name] = socket
+        self.writers[socket.channel_name] = direct_writer(socket.base_send)
         if counted:
             self.counted.add(socket.channel_name)
             await self.store.presence_touch(
@@ -104,6 +109,7 @@ class ShowPump:
     def remove(self, socket: Socket) -> None:
         """Forget a socket; its presence entry goes with the next tick (or the stop)."""
         self.sockets.pop(socket.channel_name, None)
+        self.writers.pop(socket.channel_name, None)
         if socket.channel_name in self.counted:
             self.counted.discard(socket.channel_name)
             self.gone.append(socket.channel_name)
@@ -116,15 +122,22 @@ class ShowPump:
         return await self.store.viewers_count(self.show_id, time.time())
 
     async def fan_out(self, text: str) -> None:
-        """Write one text frame to every local socket of the show."""
-        message = {"type": "websocket.send", "text": text}
-        for count, socket in enumerate(list(self.sockets.values()), start=1):
+        """Write one text frame to every local socket of the show.
+
+        The frame is prepared once; daphne's sockets get it written directly, with
+        no await per socket (live.realtime.fanout), others through ASGI.
+        """
+        frame = PreparedFrame(text)
+        writers = self.writers
+        for count, (name, socket) in enumerate(list(self.sockets.items()), start=1):
+            writer = writers.get(name)
             try:
-                await socket.base_send(message)
+                if writer is not None:
+                    writer(frame)
+                else:
+                    await socket.base_send(frame.message)
             except Exception as error:  # a closing socket must not starve the others
-                logger.debug(
-                    "live: sending to %s failed: %r", socket.channel_name, error
-                )
+                logger.debug("live: sending to %s failed: %r", name, error)
             if count % FAN_OUT_SLICE == 0:
                 # Let incoming comments in between: a long fan-out would hold them.
                 await asyncio.sleep(0)
@@ -157,10 +170,11 @@ class ShowPump:
         )
         if not (comments or events or batch.reactions or viewers_due):
             return False
+        seq = await self.store.seq_next(self.show_id)
         frame = frame_encode(
             {
                 "type": "tick",
-                "seq": await self.store.seq_next(self.show_id),
+                "seq": seq,
                 "comments": comments,
                 "events": events,
                 "reactions": batch.reactions,
@@ -168,8 +182,11 @@ class ShowPump:
             }
         )
         await self._channel_layer.group_send(
-            self.group, {"type": FRAME_MESSAGE_TYPE, "text": frame}
+            self.group, {"type": FRAME_MESSAGE_TYPE, "text": frame, "seq": seq}
         )
+        if timing.enabled():
+            ids = ",".join(str(comment.get("id")) for comment in comments)
+            timing.stamp("tick", seq, None, ids or "-")
         # Removed only once published: a failed publish leaves them for the next tick.
         await self.store.acknowledge(self.show_id, batch)
         self._last_viewers, self._last_viewers_sent = batch.viewers, now
@@ -180,11 +197,22 @@ class ShowPump:
         while True:
             message = await self._channel_layer.receive(self._channel_name)
             if message.get("type") == FRAME_MESSAGE_TYPE:
+                started = time.time()
                 await self.fan_out(message["text"])
+                if timing.enabled():
+                    ended = f"{time.time():.6f}"
+                    seq = message.get("seq")
+                    timing.stamp("fanout", seq, started, ended, len(self.sockets))
 
     async def _tick_loop(self) -> None:
+        # Ticks keep a fixed cadence: sleeping a whole interval after each tick would
+        # add the tick's own Redis round trips to every wait.
+        loop = asyncio.get_running_loop()
+        due = loop.time()
         while True:
-            await asyncio.sleep(tick_seconds())
+            period = tick_seconds()
+            due = max(due + period, loop.time())
+            await asyncio.sleep(due - loop.time())
             try:
                 await self.tick()
             except asyncio.CancelledError:

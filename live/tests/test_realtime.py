@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import os
 import time
 
 import pytest
@@ -194,3 +195,34 @@ async def test_client_that_saw_a_gap_gets_a_fresh_sync(monkeypatch, settings):
 
     assert [c["text"] for c in sync["comments"]] == ["already stored"]
     await socket.disconnect()
+
+
+async def test_timing_stamps_a_comment_from_its_queries_to_the_buffer(
+    settings, tmp_path, monkeypatch
+):
+    """With LIVE_TIMING_DIR set (the chat benchmark), each step leaves one stamp."""
+    from live.realtime import timing
+
+    settings.LIVE_TICK_SECONDS = 3600  # no tick: only the comment's own stamps
+    monkeypatch.setattr(timing, "_DIRECTORY", str(tmp_path))
+    monkeypatch.setattr(timing, "_file", None)
+    show = await _db(make_show)()
+    poster, _ = await socket_join(show, await _db(make_user)())
+    try:
+        await poster.send_json_to({"type": "comment", "text": "timed"})
+        ack = await frame_next(poster, lambda f: f["type"] == "ack")
+    finally:
+        await poster.disconnect()
+        if timing._file is not None:
+            os.close(timing._file)
+
+    stamps = [
+        line.split()
+        for line in (tmp_path / f"server-{os.getpid()}.log").read_text().splitlines()
+    ]
+    assert [kind for kind, key, *_ in stamps if key == str(ack["id"])] == [
+        "queries",
+        "committed",
+        "pushed",
+        "received",
+    ]

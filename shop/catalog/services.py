@@ -2,6 +2,7 @@
 
 from django.db import models, transaction
 
+from shop.catalog import search_index
 from shop.models import Category, Product, TaxRate, Variant
 from shop.storefront.cache import catalog_version_bump
 
@@ -37,6 +38,7 @@ def category_save(*, category: Category) -> Category:
             child.path = category.path + child.path[len(old_path) :]
             child.depth = child.path.count(".")
             child.save(update_fields=["path", "depth"])
+    search_index.index_category_subtree(path=category.path)
     catalog_version_bump()
     return category
 
@@ -52,8 +54,9 @@ def stock_set(*, variant: Variant, quantity: int) -> Variant:
 
 
 def product_save(*, product: Product) -> Product:
-    """Save a product and invalidate the cached storefront pages."""
+    """Save a product, keep its search rows current, invalidate the cached pages."""
     product.save()
+    search_index.index_products(product_ids=[product.pk])
     catalog_version_bump()
     return product
 
@@ -82,11 +85,13 @@ def catalog_object_save(*, obj: models.Model) -> models.Model:
 def catalog_object_delete(*, obj: models.Model) -> None:
     """Delete a catalog row (product, variant, price, …) and invalidate pages."""
     obj.delete()
+    search_index.index_prune()
     catalog_version_bump()
 
 
 def catalog_queryset_delete(*, queryset: models.QuerySet) -> int:
     """Delete the catalog rows of a queryset and invalidate pages; returns the count."""
     deleted, _by_model = queryset.delete()
+    search_index.index_prune()
     catalog_version_bump()
     return deleted

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from modeltranslation.utils import build_localized_fieldname
 
-from shop.catalog.services import category_save
+from shop.catalog.services import category_save, product_save
 from shop.models import Category, Market, Product, Specification, Variant
 from shop.pricing.services import price_set
 
@@ -37,11 +37,13 @@ def make_product(
 ) -> Product:
     """A product with one variant, priced in the given markets ({"DE": "19.99"})."""
     n = next(_seq)
-    product = Product.objects.create(
-        category=category or make_category(),
-        name=name or f"Product {n}",
-        slug=f"product-{n}",
-        **fields,
+    product = product_save(
+        product=Product(
+            category=category or make_category(),
+            name=name or f"Product {n}",
+            slug=f"product-{n}",
+            **fields,
+        )
     )
     variant = Variant.objects.create(product=product, sku=f"SKU-{n}", stock=stock)
     for code, amount in (prices or {}).items():

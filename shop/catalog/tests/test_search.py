@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from shop.catalog.search import _fallback_search, product_search
+from shop.catalog.search import product_search
 from shop.models import Product
 from shop.tests.factories import make_category, make_product
 
@@ -181,24 +181,3 @@ def test_search_uses_the_language_indexes_on_postgresql():
 
     assert "Bitmap Index Scan on shop_product_fts_de" in plan
     assert "Bitmap Index Scan on shop_product_fts_en" in plan
-
-
-def test_fallback_search_ands_words_and_excludes_minus_words():
-    make_product(name="Rain jacket", name_de="Regenjacke", description="Red.")
-    make_product(name="Rain jacket Sky", name_de="Regenjacke Himmel")
-    make_product(name="Rain hat", name_de="Regenhut")
-    products = Product.objects.filter(is_active=True)
-
-    found = _fallback_search(products, query="regenjacke -red", language="de")
-
-    assert _names(found) == ["Rain jacket Sky"]
-
-
-def test_fallback_search_ranks_name_matches_first():
-    make_product(name="Cardigan Fjord", description="Merino wool.")
-    make_product(name="Merino sweater")
-    products = Product.objects.filter(is_active=True)
-
-    found = _fallback_search(products, query="merino", language="en")
-
-    assert _names(found) == ["Merino sweater", "Cardigan Fjord"]
