@@ -4,6 +4,7 @@ What a shopper pays is read in one place: `shop.pricing.selectors.price_effectiv
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -105,12 +106,28 @@ def tax_rate_for(*, country: str, region: str = "") -> TaxRate | None:
     return rates.get(region) or rates.get("")
 
 
-def gross_for_destination(
-    *, gross: Decimal, origin_rate: Decimal, destination_rate: Decimal
-) -> Decimal:
-    """Re-base a gross price entered at one VAT rate onto another country's rate."""
-    net = gross / (1 + origin_rate)
-    return money_round(net * (1 + destination_rate))
+@dataclass(frozen=True)
+class DestinationTax:
+    """The tax of an order to one destination: its rate, and whether the market's
+    prices include it (VAT) or it is added on top (sales tax)."""
+
+    rate: Decimal
+    included: bool
+
+
+def destination_tax(
+    *, market: Market, country: str, region: str = ""
+) -> DestinationTax:
+    """The tax rule of an order: where prices include tax, the gross price is what
+    the shopper pays in every country of the market and only the VAT inside it
+    follows the destination's rate; elsewhere the destination's rate is added."""
+    if market.prices_include_tax:
+        found = tax_rate_for(country=country) or tax_rate_for(
+            country=market.default_country
+        )
+        return DestinationTax(rate=found.rate if found else Decimal("0"), included=True)
+    found = tax_rate_for(country=country, region=region)
+    return DestinationTax(rate=found.rate if found else Decimal("0"), included=False)
 
 
 class PromotionError(Exception):

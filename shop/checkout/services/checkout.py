@@ -1,10 +1,11 @@
 """Checkout rules: addresses that fit the country, shipping options, and the summary
 that names every charge before the order button.
 
-Tax: in markets whose prices include tax (EU VAT) prices are entered gross at the
-rate of the market's default country; an order to another country of the market is
-re-based onto that country's rate, and the VAT it includes is shown. Elsewhere (US)
-prices are net and sales tax for the destination state is added as its own line.
+Tax (`shop.pricing.services.destination_tax`): in markets whose prices include tax
+(EU VAT) the gross price shown is the price paid in every country of the market;
+only the VAT inside it follows the destination country's rate, and is shown.
+Elsewhere (US) prices are net and sales tax for the destination is added as its own
+line.
 Shipping is taxed like the goods where VAT applies; US sales tax is on the goods only.
 """
 
@@ -39,7 +40,7 @@ from shop.models import (
     ShippingZone,
     TaxRate,
 )
-from shop.pricing.services import CENT, gross_for_destination, money_round, tax_rate_for
+from shop.pricing.services import CENT, destination_tax, money_round
 from shop.storefront.formatting import babel_locale, tax_label
 
 # Postal code formats by country: (pattern, example shown to the shopper).
@@ -295,11 +296,6 @@ def _allocate(total: Decimal, exact: list[Decimal]) -> list[Decimal]:
     return rounded
 
 
-def _rate(country: str, region: str = "") -> Decimal | None:
-    found = tax_rate_for(country=country, region=region)
-    return found.rate if found is not None else None
-
-
 def checkout_summary(
     *,
     cart: Cart,
@@ -324,20 +320,10 @@ def checkout_summary(
             _("This shop does not deliver to %(country)s from your market.")
             % {"country": address.country}
         )
-    gross = market.prices_include_tax
-    origin_rate = _rate(market.default_country) or Decimal("0")
-    if gross:
-        rate = _rate(address.country)
-        rate = origin_rate if rate is None else rate
-    else:
-        rate = _rate(address.country, address.region) or Decimal("0")
-
-    def for_destination(amount: Decimal) -> Decimal:
-        if gross and rate != origin_rate:
-            return gross_for_destination(
-                gross=amount, origin_rate=origin_rate, destination_rate=rate
-            )
-        return amount
+    destination = destination_tax(
+        market=market, country=address.country, region=address.region
+    )
+    gross, rate = destination.included, destination.rate
 
     stale = False
     priced = []
@@ -351,7 +337,7 @@ def checkout_summary(
             or amount != line.unit_amount
         ):
             stale = True
-        unit = for_destination(amount if amount is not None else line.unit_amount)
+        unit = amount if amount is not None else line.unit_amount
         priced.append((line, unit, unit * line.quantity))
     subtotal = sum((amount for _line, _unit, amount in priced), Decimal("0"))
 
@@ -361,7 +347,7 @@ def checkout_summary(
     option = next((o for o in options if o.method.pk == shipping_method_id), None)
     if option is None:
         raise CheckoutError(_("Choose a shipping method for your address."))
-    shipping = for_destination(option.amount)
+    shipping = option.amount
 
     if gross:
         share = rate / (1 + rate)

@@ -180,7 +180,7 @@ def test_german_summary_includes_19_percent_vat_in_the_total():
     assert summary.charges_sum == summary.total
 
 
-def test_austrian_destination_in_the_german_market_is_rebased_to_20_percent():
+def test_austrian_destination_in_the_german_market_keeps_the_price_with_20_percent():
     jacket = make_product(prices={"DE": "119.00"})
     method = shipping_method(market_code="DE", countries=["DE", "AT"], amount="5.95")
     cart = cart_with([(jacket, 2)], market_code="DE")
@@ -189,14 +189,14 @@ def test_austrian_destination_in_the_german_market_is_rebased_to_20_percent():
         cart=cart, address=AT_ADDRESS, shipping_method_id=method.pk
     )
 
-    # 119.00 is 100.00 net at 19 %; at Austria's 20 % it is 120.00 gross.
-    assert summary.lines[0].unit_amount == Decimal("120.00")
-    assert summary.subtotal == Decimal("240.00")
-    assert summary.shipping == Decimal("6.00")
+    # The price shown in the market is paid; Austria's 20 % VAT is inside it.
+    assert summary.lines[0].unit_amount == Decimal("119.00")
+    assert summary.subtotal == Decimal("238.00")
+    assert summary.shipping == Decimal("5.95")
     assert summary.tax_rate == Decimal("0.20")
     assert summary.tax_label == "incl. 20% VAT"
-    assert summary.tax == Decimal("41.00")
-    assert summary.total == Decimal("246.00")
+    assert summary.tax == Decimal("40.66")  # 243.95 × 20 / 120
+    assert summary.total == Decimal("243.95")
     assert summary.charges_sum == summary.total
 
 
