@@ -41,6 +41,7 @@ from shop.models import (
     TaxRate,
 )
 from shop.pricing.services import CENT, destination_tax, money_round
+from shop.shipping.customs import duties_for_shipment
 from shop.storefront.formatting import babel_locale, tax_label
 
 # Postal code formats by country: (pattern, example shown to the shopper).
@@ -245,6 +246,9 @@ class CheckoutSummary:
     duties: Decimal
     duties_mode: str
     duty_rate: Decimal
+    # DAP: what the carrier will likely collect; None when no rate is known.
+    duties_estimate: Decimal | None
+    duty_free_threshold: Decimal
     total: Decimal
     charges: list[Charge]
     # True when a price, stock level or availability differs from the cart's notes.
@@ -360,13 +364,7 @@ def checkout_summary(
         line_taxes = _allocate(tax, [amount * rate for _line, _unit, amount in priced])
         shipping_tax, shipping_tax_rate = Decimal("0.00"), Decimal("0")
 
-    duties = Decimal("0.00")
-    if (
-        market.duties_mode == DutiesMode.DDP
-        and market.duty_rate > 0
-        and subtotal > market.duty_free_threshold
-    ):
-        duties = money_round(subtotal * market.duty_rate)
+    duties = duties_for_shipment(market=market, country=address.country, goods=subtotal)
 
     summary_lines = [
         SummaryLine(
@@ -404,15 +402,15 @@ def checkout_summary(
         else:
             label = _("Sales tax (%(rate)s%%)") % {"rate": _percent(rate)}
         charges.append(Charge("tax", label, tax))
-    if market.duties_mode == DutiesMode.DDP:
+    if duties.mode == DutiesMode.DDP:
         charges.append(
             Charge(
                 "duties",
                 _("Import duties, paid by us on your behalf (%(rate)s%%)")
-                % {"rate": _percent(market.duty_rate)}
-                if duties
+                % {"rate": _percent(duties.rate)}
+                if duties.amount
                 else _("Import duties (none below the duty-free threshold)"),
-                duties,
+                duties.amount,
             )
         )
     total = sum((charge.amount for charge in charges), Decimal("0"))
@@ -430,9 +428,11 @@ def checkout_summary(
         tax_rate=rate,
         tax_included=gross,
         tax_label=tax_label(market, rate) if gross else _("plus sales tax"),
-        duties=duties,
-        duties_mode=market.duties_mode,
-        duty_rate=market.duty_rate,
+        duties=duties.amount,
+        duties_mode=duties.mode,
+        duty_rate=duties.rate,
+        duties_estimate=duties.estimate,
+        duty_free_threshold=duties.threshold,
         total=total,
         charges=charges,
         stale=stale,
