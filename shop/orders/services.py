@@ -162,6 +162,7 @@ def _order_from_summary(
         shipping_tax_rate=summary.shipping_tax_rate,
         shipping_tax=summary.shipping_tax,
         tax=summary.tax,
+        tax_jurisdiction=summary.tax_jurisdiction,
         duties=summary.duties,
         total=summary.total,
         prices_include_tax=summary.tax_included,

@@ -243,6 +243,8 @@ class CheckoutSummary:
     tax_rate: Decimal
     tax_included: bool
     tax_label: str
+    # Where an added sales tax's rate came from: "San Francisco (CA)".
+    tax_jurisdiction: str
     duties: Decimal
     duties_mode: str
     duty_rate: Decimal
@@ -325,7 +327,10 @@ def checkout_summary(
             % {"country": address.country}
         )
     destination = destination_tax(
-        market=market, country=address.country, region=address.region
+        market=market,
+        country=address.country,
+        region=address.region,
+        postal_code=address.postal_code,
     )
     gross, rate = destination.included, destination.rate
 
@@ -394,9 +399,9 @@ def checkout_summary(
         ),
     ]
     if not gross:
-        if address.region:
-            label = _("Sales tax %(where)s (%(rate)s%%)") % {
-                "where": f"{address.country}-{address.region}",
+        if destination.jurisdiction:
+            label = _("Sales tax, %(where)s: %(rate)s%%") % {
+                "where": destination.jurisdiction,
                 "rate": _percent(rate),
             }
         else:
@@ -428,6 +433,7 @@ def checkout_summary(
         tax_rate=rate,
         tax_included=gross,
         tax_label=tax_label(market, rate) if gross else _("plus sales tax"),
+        tax_jurisdiction=destination.jurisdiction,
         duties=duties.amount,
         duties_mode=duties.mode,
         duty_rate=duties.rate,

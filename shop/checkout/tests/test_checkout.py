@@ -215,7 +215,7 @@ def test_californian_summary_adds_7_25_percent_sales_tax_on_the_net_price():
     assert [(c.kind, c.label, c.amount) for c in summary.charges] == [
         ("items", "2 items", Decimal("150.00")),
         ("shipping", "Shipping: Standard", Decimal("5.99")),
-        ("tax", "Sales tax US-CA (7.25%)", Decimal("10.88")),
+        ("tax", "Sales tax, California, state rate: 7.25%", Decimal("10.88")),
     ]
     assert summary.total == Decimal("166.87")
     assert sum(line.tax_amount for line in summary.lines) == Decimal("10.88")
@@ -409,7 +409,7 @@ def test_us_review_page_adds_sales_tax_as_its_own_line(client):
 
     page = response.content.decode()
     button = page.index("Place order and pay")
-    assert -1 < page.index("Sales tax US-CA (7.25%)") < button
+    assert -1 < page.index("Sales tax, California, state rate: 7.25%") < button
     assert -1 < page.index("$7.25") < button
     assert -1 < page.index("$113.24") < button
     assert "on delivery" not in page  # a US seller shipping inside the US
