@@ -86,25 +86,54 @@ def region_name(*, country: str, code: str) -> str:
     return dict(address_rules(country).regions).get(code, code)
 
 
-def address_validate(*, country: str, values: dict[str, str]) -> tuple[dict, dict]:
+def postal_code_normalize(*, country: str, postal_code: str) -> str:
+    """A typed postal code as the country's pattern expects it: spaces collapsed,
+    capitals, without the country's own prefix (L-1111 -> 1111)."""
+    code = " ".join(postal_code.split()).upper()
+    prefix = _rules(country).postal_code_prefix
+    if prefix and code.startswith(prefix.upper()):
+        code = code[len(prefix) :]
+    return code
+
+
+def postal_code_fits_country(*, country: str, postal_code: str) -> bool:
+    """Whether a postal code has the country's shape, whatever its state."""
+    code = postal_code_normalize(country=country, postal_code=postal_code)
+    matchers = _rules(country).postal_code_matchers
+    return bool(code) and all(matcher.match(code) for matcher in matchers)
+
+
+def address_validate(
+    *, country: str, values: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
     """The address normalized (postal code and state as the country writes them),
-    and the fields that do not fit with the library's error code for each."""
+    and the fields that do not fit, each with the library's error code
+    (`required` or `invalid`)."""
     data = {library: values.get(ours, "") for ours, library in FIELDS.items()}
     data["country_code"] = country
+    data["postal_code"] = postal_code_normalize(
+        country=country, postal_code=data["postal_code"]
+    )
     try:
         normalized = normalize_address(data)
     except InvalidAddressError as error:
-        return {}, {
+        errors = {
             LIBRARY_FIELDS[field]: code
             for field, code in error.errors.items()
             if field in LIBRARY_FIELDS
         }
+        # Where the data lists a state's cities (Brazil), a city spelled otherwise
+        # (Sao Paulo for São Paulo) is still delivered by its postal code.
+        if errors.get("city") == "invalid":
+            del errors["city"]
+        if errors:
+            return {}, errors
+        normalized = {**data, "city": values.get("city", "")}
     cleaned = {ours: normalized.get(library, "") for ours, library in FIELDS.items()}
-    # The library writes city names in capitals where the post wants them; the
-    # shopper's spelling is kept and only printed that way on the label.
-    cleaned["city"] = values.get("city", "").strip()
-    cleaned["full_name"] = values.get("full_name", "").strip()
-    cleaned["line1"] = values.get("line1", "").strip()
+    # The library writes some fields in capitals for the label; the shopper's
+    # spelling is kept and only printed that way where the country wants it.
+    for ours in ("full_name", "line1", "city"):
+        cleaned[ours] = values.get(ours, "").strip()
     return cleaned, {}
 
 

@@ -1,5 +1,5 @@
-"""Checkout rules: addresses that fit the country, shipping options, and the summary
-that names every charge before the order button.
+"""Checkout rules: shipping options and the summary that names every charge before
+the order button (addresses per country: `shop.markets.addresses`).
 
 Tax (`shop.pricing.services.destination_tax`): in markets whose prices include tax
 (EU VAT) the gross price shown is the price paid in every country of the market;
@@ -9,7 +9,6 @@ line.
 Shipping is taxed like the goods where VAT applies; US sales tax is on the goods only.
 """
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -38,72 +37,16 @@ from shop.models import (
     ShippingMethod,
     ShippingRate,
     ShippingZone,
-    TaxRate,
 )
 from shop.pricing.services import CENT, destination_tax, money_round
 from shop.shipping.customs import duties_for_shipment
 from shop.storefront.formatting import babel_locale, tax_label
-
-# Postal code formats by country: (pattern, example shown to the shopper).
-POSTAL_CODE_FORMATS: dict[str, tuple[str, str]] = {
-    "US": (r"\d{5}(-\d{4})?", "12345 / 12345-6789"),
-    "DE": (r"\d{5}", "12345"),
-    "FR": (r"\d{5}", "12345"),
-    "ES": (r"\d{5}", "12345"),
-    "ID": (r"\d{5}", "12345"),
-    "AT": (r"\d{4}", "1234"),
-    "BE": (r"\d{4}", "1234"),
-    "LU": (r"\d{4}", "1234"),
-    "BR": (r"\d{5}-\d{3}", "12345-678"),
-}
-# Countries whose addresses name a state, and whose sales tax depends on it.
-REGION_COUNTRIES = frozenset({"US"})
-US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas",
-    "CA": "California", "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware",
-    "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii",
-    "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
-    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island",
-    "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
-    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-}  # fmt: skip
 
 
 def country_name(code: str, language: str | None = None) -> str:
     """A country's name in a language (the active one by default): DE -> Deutschland."""
     locale = Locale.parse(babel_locale(language or get_language() or "en", code))
     return locale.territories.get(code, code)
-
-
-def postal_code_normalize(*, country: str, postal_code: str) -> str | None:
-    """The postal code in the country's format, or None when it does not fit."""
-    code = re.sub(r"\s+", "", postal_code.strip()).upper()
-    if country == "BR" and re.fullmatch(r"\d{8}", code):
-        code = f"{code[:5]}-{code[5:]}"
-    if country == "US" and re.fullmatch(r"\d{9}", code):
-        code = f"{code[:5]}-{code[5:]}"
-    pattern = POSTAL_CODE_FORMATS.get(country, (r"[A-Z0-9 -]{2,10}", ""))[0]
-    return code if re.fullmatch(pattern, code) else None
-
-
-def region_choices(*, country: str) -> list[tuple[str, str]]:
-    """The states a country's addresses choose from: the rate table's and the rest."""
-    if country not in REGION_COUNTRIES:
-        return []
-    codes = set(
-        TaxRate.objects.filter(country=country)
-        .exclude(region="")
-        .values_list("region", flat=True)
-    )
-    names = dict(US_STATES) if country == "US" else {}
-    codes |= set(names)
-    return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ destination country's rate (review step, order lines, invoice)."""
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.utils import translation
 
 from shop.checkout.services.checkout import ShippingAddress, checkout_summary
 from shop.models import Market, TaxRate
@@ -15,13 +14,6 @@ from shop.tests.commerce_helpers import cart_with, market, place, shipping_metho
 from shop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_back():
-    """A page request leaves its language active in the thread: put it back."""
-    with translation.override("en"):
-        yield
 
 
 # Every country of every seeded EU market, with an address there.

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from shop.checkout.services.checkout import ShippingAddress, checkout_summary
 from shop.models import LocalTaxRate
@@ -34,13 +33,6 @@ NYC = "NY,10001,NEW YORK CITY,0.088750,0.040000,0.000000,0.045000,0.003750,1"
 DEMO_CSV = (
     Path(__file__).resolve().parents[2] / "management" / "demo" / "tax_rates_us.csv"
 )
-
-
-@pytest.fixture(autouse=True)
-def _language_back():
-    """A page request leaves its language active in the thread: put it back."""
-    with translation.override("en"):
-        yield
 
 
 def _csv(*rows: str) -> bytes:
