@@ -32,7 +32,7 @@ class TaxRateFileForm(forms.Form):
             "A tax-rate provider's ZIP code table (e.g. Avalara's), with the header "
             "%(header)s. It replaces the rates of every state it contains."
         )
-        % {"header": ",".join(HEADER)},
+        % {"header": ", ".join(HEADER)},
     )
 
 

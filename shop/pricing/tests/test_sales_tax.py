@@ -281,3 +281,15 @@ def test_a_review_page_shows_the_jurisdiction_of_a_typed_address(client):
 
     assert "Sales tax, San Francisco (CA): 8.625%" in page
     assert "$25.88" in page  # 8.625 % of $300.00
+
+
+def test_the_admin_refuses_a_file_that_is_not_a_rate_table_as_a_whole(admin_client):
+    response = admin_client.post(
+        "/admin/shop/localtaxrate/import/",
+        {"file": SimpleUploadedFile("photo.csv", b"\x89PNG\r\n\x1a\n\0\0")},
+    )
+
+    page = response.content.decode()
+    assert "Nothing was imported." in page
+    assert "The file is not UTF-8 text (CSV)." in page
+    assert "line has to be corrected" not in page
