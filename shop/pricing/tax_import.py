@@ -106,7 +106,7 @@ def _row_parse(cells: list[str], *, states: set[str]) -> tuple[dict | None, list
             _("the tax region name must have 1 to %(max)d characters")
             % {"max": NAME_LENGTH}
         )
-    rates = {}
+    rates: dict[str, Decimal] = {}
     for column, cell in zip(RATE_COLUMNS, cells[3:8], strict=True):
         rate = _rate(cell)
         if rate is None:
@@ -114,7 +114,8 @@ def _row_parse(cells: list[str], *, states: set[str]) -> tuple[dict | None, list
                 _("%(column)s must be a rate from 0 to 1, not “%(value)s”")
                 % {"column": column, "value": _shown(cell)}
             )
-        rates[column] = rate
+        else:
+            rates[column] = rate
     risk = cells[8].strip()
     if risk and not (risk.isascii() and risk.isdigit() and len(risk) <= 3):
         problems.append(
