@@ -90,9 +90,21 @@ def postal_code_normalize(*, country: str, postal_code: str) -> str:
     """A typed postal code as the country's pattern expects it: spaces collapsed,
     capitals, without the country's own prefix (L-1111 -> 1111)."""
     code = " ".join(postal_code.split()).upper()
-    prefix = _rules(country).postal_code_prefix
+    rules = _rules(country)
+    prefix = rules.postal_code_prefix
     if prefix and code.startswith(prefix.upper()):
         code = code[len(prefix) :]
+    if code.isalnum():
+        # Typed without its separator (01304000): put it where the country's
+        # examples have it (01304-000), when an example is that long.
+        for example in rules.postal_code_examples:
+            bare = "".join(c for c in example if c.isalnum())
+            if len(bare) == len(code) and bare != example:
+                characters = iter(code)
+                code = "".join(
+                    c if not c.isalnum() else next(characters) for c in example
+                )
+                break
     return code
 
 

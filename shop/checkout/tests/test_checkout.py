@@ -62,7 +62,9 @@ pytestmark = pytest.mark.django_db
         ("LU", "1111", "1111"),
         ("LU", "L-1111", "1111"),
         ("BR", "01304-000", "01304-000"),
+        ("BR", "01304000", "01304-000"),
         ("BR", "0130-4000", None),
+        ("US", "941051234", "94105-1234"),
     ],
 )
 def test_postal_codes_follow_the_format_of_their_country(country, typed, expected):
