@@ -139,6 +139,14 @@ class Order(models.Model):
     duties = models.DecimalField(
         _("import duties"), max_digits=12, decimal_places=2, default=Decimal("0")
     )
+    duties_estimate = models.DecimalField(
+        _("import duties expected on delivery"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("DAP: what the carrier will likely collect; not charged here."),
+    )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     prices_include_tax = models.BooleanField(_("prices include tax"))
     duties_mode = models.CharField(_("import duties"), max_length=4, choices=DutiesMode)

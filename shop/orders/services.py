@@ -164,6 +164,7 @@ def _order_from_summary(
         tax=summary.tax,
         tax_jurisdiction=summary.tax_jurisdiction,
         duties=summary.duties,
+        duties_estimate=summary.duties_estimate,
         total=summary.total,
         prices_include_tax=summary.tax_included,
         duties_mode=summary.duties_mode,

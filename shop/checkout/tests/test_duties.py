@@ -187,3 +187,31 @@ def test_no_duties_inside_the_eu_customs_union_whatever_the_market_says():
     assert summary.duties_mode == DutiesMode.NONE
     assert summary.total == Decimal("149.89")
     assert [c.kind for c in summary.charges] == ["items", "shipping"]
+
+
+def test_a_dap_order_keeps_the_estimate_for_its_page_and_email(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    brazil = market("BR")
+    brazil.duty_rate = Decimal("0.6")
+    brazil.duty_free_threshold = Decimal("100")
+    brazil.save()
+    rede = make_product(name="Rede", prices={"BR": "299.90"})
+    method = shipping_method(market_code="BR", countries=["BR"], amount="24.90")
+    cart = cart_with([(rede, 1)], market_code="BR")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(cart, SAO_PAULO, method)
+
+    assert (order.duties_mode, order.duties, order.duties_estimate) == (
+        DutiesMode.DAP,
+        Decimal("0.00"),
+        Decimal("179.94"),
+    )
+    assert order.total == Decimal("324.80")
+    notice = (
+        "Import duties of about R$179.94 are not included: "
+        "the carrier collects them from you on delivery."
+    )
+    assert notice in client.get(order_link_path(order=order)).content.decode()
+    assert notice in mailoutbox[0].body
