@@ -1,7 +1,9 @@
 from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from shop.markets.services import market_cache_clear
 
@@ -18,6 +20,14 @@ SEEDING_MIGRATIONS = (
 def _site_url(settings):
     """Absolute links name the host the test client speaks to."""
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A page request leaves its language active in the thread: every test starts
+    in the default language and puts it back when it ends."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,14 @@
 """A guest buys two products and sees every charge before the order button, in the
-German market and in the US market."""
+German market (to Germany and to Austria, at the product page's price) and in the
+US market (San Francisco's sales tax)."""
 
 from decimal import Decimal
 
 import pytest
 
+from shop.management.commands.seed_demo import DEMO_TAX_RATES
 from shop.models import Order, OrderStatus
+from shop.pricing.tax_import import local_tax_rates_import
 from shop.tests.commerce_helpers import shipping_method
 from shop.tests.factories import make_product
 
@@ -75,6 +78,7 @@ def test_a_guest_checks_out_in_the_german_market(live_server, new_page):
 
 
 def test_a_guest_checks_out_in_the_us_market_with_sales_tax(live_server, new_page):
+    local_tax_rates_import(data=DEMO_TAX_RATES.read_bytes())
     lamp = make_product(name="Desk lamp", prices={"US": "40.00"})
     mug = make_product(name="Camp mug", prices={"US": "10.00"})
     shipping_method(market_code="US", countries=["US"], amount="5.99")
@@ -99,10 +103,13 @@ def test_a_guest_checks_out_in_the_us_market_with_sales_tax(live_server, new_pag
     page.click(".checkout-form button[type=submit]")
 
     summary = page.locator(".summary-charges").inner_text()
-    assert "Sales tax US-CA (7.25%)" in summary
-    assert "$3.63" in summary  # 7.25 % of $50.00
-    assert "$59.62" in summary  # 50.00 + 5.99 + 3.63
-    assert "collects them from you on delivery" in page.locator("main").inner_text()
+    assert "Sales tax, San Francisco (CA): 8.625%" in summary
+    assert "$4.31" in summary  # 8.625 % of $50.00
+    assert "$60.30" in summary  # 50.00 + 5.99 + 4.31
+    main = page.locator("main").inner_text()
+    assert "San Francisco, CA 94105" in main
+    assert "duties" not in main.lower()  # a US seller shipping inside the US
+    assert "You pay $60.30. Nothing else is charged after this button." in main
     button = page.locator("button.order-button")
     assert button.inner_text() == "Place order and pay"
     page.fill("#id_card_number", "4242 4242 4242 4242")
@@ -111,4 +118,54 @@ def test_a_guest_checks_out_in_the_us_market_with_sales_tax(live_server, new_pag
     page.wait_for_selector(".order-thanks")
     order = Order.objects.get()
     assert order.number in page.locator("main").inner_text()
-    assert (order.tax, order.total) == (Decimal("3.63"), Decimal("59.62"))
+    assert (order.tax, order.total) == (Decimal("4.31"), Decimal("60.30"))
+
+
+def test_an_austrian_guest_pays_the_price_of_the_product_page(live_server, new_page):
+    jacket = make_product(
+        name="Down jacket", name_de="Daunenjacke Bergen", prices={"DE": "144.99"}
+    )
+    shipping_method(market_code="DE", countries=["DE", "AT"], amount="4.90")
+    page = _in_market(new_page, live_server, "DE")
+
+    page.goto(f"{live_server.url}/de/p/{jacket.slug}/")
+    shown = page.locator(".price__amount").first.inner_text()
+    assert "144,99\xa0€" in shown
+    page.click("form.add-to-cart button[type=submit]")
+    page.wait_for_url("**/cart/")
+    page.click("a.button[href$='/checkout/']")
+    _address(
+        page,
+        {
+            "email": "anna@example.at",
+            "full_name": "Anna Huber",
+            "line1": "Ringstraße 1",
+            "postal_code": "1010",
+            "city": "Wien",
+        },
+    )
+    page.select_option("#id_country", "AT")
+    page.click(".checkout-form button[type=submit]")
+    page.check("input[name=method]")
+    page.click(".checkout-form button[type=submit]")
+
+    items = page.locator(".summary-items").inner_text()
+    summary = page.locator(".summary-charges").inner_text()
+    assert "144,99\xa0€" in items
+    assert "146,21" not in items + summary
+    assert "149,89\xa0€" in summary  # 144.99 + 4.90
+    assert "inkl. 20\xa0% MwSt." in summary
+    assert "24,98\xa0€" in summary  # Austria's 20 % inside 149.89
+    assert "1010 Wien" in page.locator("main").inner_text()
+    page.fill("#id_card_number", "4242 4242 4242 4242")
+    page.locator("button.order-button").click()
+
+    page.wait_for_selector(".order-thanks")
+    order = Order.objects.get()
+    line = order.lines.get()
+    assert (line.unit_gross_amount, line.tax_rate) == (
+        Decimal("144.99"),
+        Decimal("0.2000"),
+    )
+    assert (order.total, order.tax) == (Decimal("149.89"), Decimal("24.98"))
+    assert "149,89\xa0€" in page.locator("main").inner_text()

@@ -5,12 +5,11 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shop.checkout.services.checkout import (
-    POSTAL_CODE_FORMATS,
-    REGION_COUNTRIES,
-    country_name,
-    postal_code_normalize,
-    region_choices,
+from shop.checkout.services.checkout import country_name
+from shop.markets.addresses import (
+    address_rules,
+    address_validate,
+    postal_code_fits_country,
 )
 from shop.models import Market
 from shop.orders.payments.base import card_digits, luhn_valid
@@ -41,6 +40,13 @@ class CartLineForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "qty"}),
         help_text=_("0 removes the item."),
     )
+
+
+REGION_LABELS = {"state": _("State"), "province": _("Province")}
+REGION_CHOOSE = {
+    "state": _("Choose your state."),
+    "province": _("Choose your province."),
+}
 
 
 class CheckoutAddressForm(forms.Form):
@@ -91,36 +97,56 @@ class CheckoutAddressForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.market = market
         countries = list(market.countries)
+        rules = {country: address_rules(country) for country in countries}
+        first = rules.get(market.default_country) or rules[countries[0]]
         cast(forms.ChoiceField, self.fields["country"]).choices = [
             (c, country_name(c)) for c in countries
         ]
         self.fields["country"].initial = market.default_country
-        regions = [
-            choice
-            for country in countries
-            for choice in region_choices(country=country)
-        ]
-        self.needs_region = bool(regions)
-        if regions:
-            cast(forms.ChoiceField, self.fields["region"]).choices = [
-                ("", _("Choose a state")),
-                *regions,
-            ]
+        with_regions = [c for c in countries if rules[c].uses_regions]
+        self.needs_region = bool(with_regions)
+        if with_regions:
+            kind = rules[with_regions[0]].region_kind
+            self.fields["region"].label = REGION_LABELS.get(kind, _("Province"))
+            self.fields["region"].error_messages["required"] = REGION_CHOOSE.get(
+                kind, _("Choose your province.")
+            )
+            choices: list = [("", _("Choose…"))]
+            if len(with_regions) == 1:
+                choices += list(rules[with_regions[0]].regions)
+            else:
+                choices += [
+                    (country_name(c), list(rules[c].regions)) for c in with_regions
+                ]
+            cast(forms.ChoiceField, self.fields["region"]).choices = choices
         else:
             del self.fields["region"]
-        formats = [c for c in countries if c in POSTAL_CODE_FORMATS]
-        if len(formats) == 1:
-            example = POSTAL_CODE_FORMATS[formats[0]][1]
+        if first.postal_code_kind == "zip":
+            self.fields["postal_code"].label = _("ZIP code")
+        examples = [
+            (c, rules[c].postal_code_examples[0])
+            for c in countries
+            if rules[c].postal_code_examples
+        ]
+        if len(examples) == 1:
             self.fields["postal_code"].help_text = _("Format: %(examples)s") % {
-                "examples": example
+                "examples": examples[0][1]
             }
-        elif formats:
-            examples = "; ".join(
-                f"{country_name(c)}: {POSTAL_CODE_FORMATS[c][1]}" for c in formats
-            )
+        elif examples:
             self.fields["postal_code"].help_text = _("Format: %(examples)s") % {
-                "examples": examples
+                "examples": "; ".join(f"{country_name(c)}: {e}" for c, e in examples)
             }
+        # A field is marked required when every country of the market needs it;
+        # clean() asks the chosen country.
+        for name in ("postal_code", "city", "region"):
+            if name in self.fields:
+                self.fields[name].required = all(
+                    name in rules[c].required for c in countries
+                )
+        order = [f for f in first.field_order if f in self.fields]
+        street = order.index("line1") + 1 if "line1" in order else len(order)
+        order.insert(street, "line2")
+        self.order_fields(["email", *order, "country"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -128,24 +154,51 @@ class CheckoutAddressForm(forms.Form):
         country = data.get("country")
         if not country:
             return data
-        code = data.get("postal_code")
-        if code:
-            normalized = postal_code_normalize(country=country, postal_code=code)
-            if normalized is None:
-                example = POSTAL_CODE_FORMATS.get(country, ("", ""))[1]
-                self.add_error(
-                    "postal_code",
-                    _("This is not a postal code of %(country)s (e.g. %(example)s).")
-                    % {"country": country_name(country), "example": example},
-                )
-            else:
-                data["postal_code"] = normalized
-        if country in REGION_COUNTRIES:
-            if not data.get("region"):
-                self.add_error("region", _("Choose your state."))
-        else:
+        rules = address_rules(country)
+        if not rules.uses_regions:
             data["region"] = ""
+        elif data.get("region") and data["region"] not in dict(rules.regions):
+            self.add_error(
+                "region",
+                str(REGION_CHOOSE.get(rules.region_kind, _("Choose your province."))),
+            )
+            return data
+        fields = ("full_name", "line1", "postal_code", "city", "region")
+        if any(name in self.errors for name in fields):
+            return data
+        values = {name: data.get(name) or "" for name in fields}
+        cleaned, errors = address_validate(country=country, values=values)
+        for name, code in errors.items():
+            self.add_error(name, self._address_error(name, code, country, values))
+        if not errors:
+            data.update({k: v for k, v in cleaned.items() if k in self.fields})
         return data
+
+    def _address_error(
+        self, name: str, code: str, country: str, values: dict[str, str]
+    ) -> str:
+        rules = address_rules(country)
+        if code == "required":
+            if name == "region":
+                return str(
+                    REGION_CHOOSE.get(rules.region_kind, _("Choose your province."))
+                )
+            return str(self.fields[name].error_messages["required"])
+        if name == "postal_code":
+            example = ", ".join(rules.postal_code_examples[:2])
+            if values["region"] and postal_code_fits_country(
+                country=country, postal_code=values["postal_code"]
+            ):
+                return _("This postal code is not in %(region)s.") % {
+                    "region": dict(rules.regions).get(
+                        values["region"], values["region"]
+                    )
+                }
+            return _("This is not a postal code of %(country)s (e.g. %(example)s).") % {
+                "country": country_name(country),
+                "example": example,
+            }
+        return str(_("Please check this field."))
 
 
 class ShippingMethodForm(forms.Form):

@@ -33,7 +33,13 @@ from shop.orders.models import (
     OrderNumber,
     OrderStatus,
 )
-from shop.pricing.models import PriceHistory, Promotion, TaxRate, VariantPrice
+from shop.pricing.models import (
+    LocalTaxRate,
+    PriceHistory,
+    Promotion,
+    TaxRate,
+    VariantPrice,
+)
 from shop.reviews.models import Review, ReviewStatus, SentimentAlert, SentimentLabel
 from shop.shipping.models import (
     CarrierWebhookDelivery,
@@ -57,6 +63,7 @@ __all__ = [
     "DataRegion",
     "InvoiceSequence",
     "DutiesMode",
+    "LocalTaxRate",
     "Market",
     "MeasurementSystem",
     "Order",

@@ -101,7 +101,7 @@ class Order(models.Model):
     line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=12)
     city = models.CharField(_("city"), max_length=100)
-    region = models.CharField(_("state"), max_length=8, blank=True)
+    region = models.CharField(_("state"), max_length=80, blank=True)
     country = models.CharField(
         _("country"), max_length=2, validators=[country_code_validator]
     )
@@ -130,8 +130,22 @@ class Order(models.Model):
         decimal_places=2,
         help_text=_("All tax: included in the prices or added on top, as agreed."),
     )
+    tax_jurisdiction = models.CharField(
+        _("tax jurisdiction"),
+        max_length=120,
+        blank=True,
+        help_text=_("Where an added sales tax's rate came from: San Francisco (CA)."),
+    )
     duties = models.DecimalField(
         _("import duties"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
+    duties_estimate = models.DecimalField(
+        _("import duties expected on delivery"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("DAP: what the carrier will likely collect; not charged here."),
     )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     prices_include_tax = models.BooleanField(_("prices include tax"))

@@ -1,14 +1,19 @@
 """The staff admin of tax rates, the read-only price history and promotions."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from shop.catalog.admin import ServiceSavingAdmin
-from shop.models import PriceHistory, Product, Promotion, TaxRate
+from shop.models import LocalTaxRate, PriceHistory, Product, Promotion, TaxRate
 from shop.pricing.services import promotions_end
+from shop.pricing.tax_import import HEADER, MAX_BYTES, local_tax_rates_import
 
 
 @admin.register(TaxRate)
@@ -18,6 +23,87 @@ class TaxRateAdmin(ServiceSavingAdmin):
     list_filter = ("country",)
     search_fields = ("country", "region", "name")
     ordering = ("country", "region")
+
+
+class TaxRateFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "A tax-rate provider's ZIP code table (e.g. Avalara's), with the header "
+            "%(header)s. It replaces the rates of every state it contains."
+        )
+        % {"header": ", ".join(HEADER)},
+    )
+
+
+@admin.register(LocalTaxRate)
+class LocalTaxRateAdmin(admin.ModelAdmin):
+    list_display = ("postal_code", "region", "name", "rate", "imported_at")
+    list_filter = ("region",)
+    search_fields = ("=postal_code", "name")
+    ordering = ("country", "region", "postal_code")
+    readonly_fields = (
+        "country",
+        "region",
+        "postal_code",
+        "name",
+        "rate",
+        "state_rate",
+        "county_rate",
+        "city_rate",
+        "special_rate",
+        "imported_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="shop_localtaxrate_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a provider's CSV; every bad row is listed and nothing is written."""
+        if not request.user.has_perm("shop.add_localtaxrate"):
+            raise PermissionDenied
+        result = None
+        form = TaxRateFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            # One byte past the limit is enough for the import to refuse the size.
+            data = upload.read(MAX_BYTES + 1)
+            result = local_tax_rates_import(data=data)
+            if result.ok:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d ZIP code rate imported for %(states)s.",
+                        "%(count)d ZIP code rates imported for %(states)s.",
+                        result.imported,
+                    )
+                    % {"count": result.imported, "states": ", ".join(result.states)},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:shop_localtaxrate_changelist")
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import ZIP code tax rates"),
+            "opts": self.model._meta,
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/shop/localtaxrate/import.html", context)
 
 
 @admin.register(PriceHistory)

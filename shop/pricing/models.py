@@ -43,6 +43,45 @@ class TaxRate(models.Model):
         return f"{where}: {self.rate * 100:.2f} %"
 
 
+class LocalTaxRate(models.Model):
+    """The combined sales tax rate of one postal code (a US ZIP code): state,
+    county, city and special districts, as tax-rate providers publish them."""
+
+    country = models.CharField(
+        _("country"), max_length=2, validators=[country_code_validator]
+    )
+    region = models.CharField(_("state"), max_length=8)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    name = models.CharField(_("tax region"), max_length=80)
+    rate = models.DecimalField(
+        _("combined rate"),
+        max_digits=7,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("A fraction: 0.08625 for 8.625 %."),
+    )
+    state_rate = models.DecimalField(_("state rate"), max_digits=7, decimal_places=6)
+    county_rate = models.DecimalField(_("county rate"), max_digits=7, decimal_places=6)
+    city_rate = models.DecimalField(_("city rate"), max_digits=7, decimal_places=6)
+    special_rate = models.DecimalField(
+        _("special district rate"), max_digits=7, decimal_places=6
+    )
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        ordering = ["country", "region", "postal_code"]
+        verbose_name = _("local tax rate")
+        verbose_name_plural = _("local tax rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "postal_code"], name="shop_localtaxrate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}-{self.region} {self.postal_code}: {self.name}"
+
+
 class VariantPrice(models.Model):
     """The current price of a variant in a market, with what the Omnibus rule needs.
 

@@ -4,6 +4,7 @@ What a shopper pays is read in one place: `shop.pricing.selectors.price_effectiv
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,8 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Min, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from shop.markets.addresses import region_name
 from shop.models import (
+    LocalTaxRate,
     Market,
     PriceHistory,
     Promotion,
@@ -105,12 +109,55 @@ def tax_rate_for(*, country: str, region: str = "") -> TaxRate | None:
     return rates.get(region) or rates.get("")
 
 
-def gross_for_destination(
-    *, gross: Decimal, origin_rate: Decimal, destination_rate: Decimal
-) -> Decimal:
-    """Re-base a gross price entered at one VAT rate onto another country's rate."""
-    net = gross / (1 + origin_rate)
-    return money_round(net * (1 + destination_rate))
+@dataclass(frozen=True)
+class DestinationTax:
+    """The tax of an order to one destination: its rate, whether the market's
+    prices include it (VAT) or it is added on top (sales tax), and for an added
+    tax the jurisdiction whose rate it is ("San Francisco (CA)")."""
+
+    rate: Decimal
+    included: bool
+    jurisdiction: str = ""
+
+
+def local_tax_rate_for(*, country: str, postal_code: str) -> LocalTaxRate | None:
+    """The imported rate of a postal code (a ZIP+4 code counts by its ZIP code)."""
+    code = postal_code.strip().upper().split("-")[0].replace(" ", "")
+    if not code:
+        return None
+    return LocalTaxRate.objects.filter(country=country, postal_code=code).first()
+
+
+def destination_tax(
+    *, market: Market, country: str, region: str = "", postal_code: str = ""
+) -> DestinationTax:
+    """The tax rule of an order: where prices include tax, the gross price is what
+    the shopper pays in every country of the market and only the VAT inside it
+    follows the destination's rate; elsewhere the rate of the postal code (staff
+    import them), else of the state, else of the country is added."""
+    if market.prices_include_tax:
+        found = tax_rate_for(country=country) or tax_rate_for(
+            country=market.default_country
+        )
+        return DestinationTax(rate=found.rate if found else Decimal("0"), included=True)
+    local = local_tax_rate_for(country=country, postal_code=postal_code)
+    if local is not None and local.region == region:
+        return DestinationTax(
+            rate=local.rate,
+            included=False,
+            jurisdiction=f"{local.name} ({local.region})",
+        )
+    found = tax_rate_for(country=country, region=region)
+    jurisdiction = ""
+    if found is not None and found.region:
+        jurisdiction = _("%(state)s, state rate") % {
+            "state": region_name(country=country, code=found.region)
+        }
+    return DestinationTax(
+        rate=found.rate if found else Decimal("0"),
+        included=False,
+        jurisdiction=jurisdiction,
+    )
 
 
 class PromotionError(Exception):

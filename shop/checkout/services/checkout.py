@@ -1,14 +1,14 @@
-"""Checkout rules: addresses that fit the country, shipping options, and the summary
-that names every charge before the order button.
+"""Checkout rules: shipping options and the summary that names every charge before
+the order button (addresses per country: `shop.markets.addresses`).
 
-Tax: in markets whose prices include tax (EU VAT) prices are entered gross at the
-rate of the market's default country; an order to another country of the market is
-re-based onto that country's rate, and the VAT it includes is shown. Elsewhere (US)
-prices are net and sales tax for the destination state is added as its own line.
+Tax (`shop.pricing.services.destination_tax`): in markets whose prices include tax
+(EU VAT) the gross price shown is the price paid in every country of the market;
+only the VAT inside it follows the destination country's rate, and is shown.
+Elsewhere (US) prices are net and sales tax for the destination is added as its own
+line.
 Shipping is taxed like the goods where VAT applies; US sales tax is on the goods only.
 """
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -37,71 +37,16 @@ from shop.models import (
     ShippingMethod,
     ShippingRate,
     ShippingZone,
-    TaxRate,
 )
-from shop.pricing.services import CENT, gross_for_destination, money_round, tax_rate_for
+from shop.pricing.services import CENT, destination_tax, money_round
+from shop.shipping.customs import duties_for_shipment
 from shop.storefront.formatting import babel_locale, tax_label
-
-# Postal code formats by country: (pattern, example shown to the shopper).
-POSTAL_CODE_FORMATS: dict[str, tuple[str, str]] = {
-    "US": (r"\d{5}(-\d{4})?", "12345 / 12345-6789"),
-    "DE": (r"\d{5}", "12345"),
-    "FR": (r"\d{5}", "12345"),
-    "ES": (r"\d{5}", "12345"),
-    "ID": (r"\d{5}", "12345"),
-    "AT": (r"\d{4}", "1234"),
-    "BE": (r"\d{4}", "1234"),
-    "LU": (r"\d{4}", "1234"),
-    "BR": (r"\d{5}-\d{3}", "12345-678"),
-}
-# Countries whose addresses name a state, and whose sales tax depends on it.
-REGION_COUNTRIES = frozenset({"US"})
-US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas",
-    "CA": "California", "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware",
-    "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii",
-    "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
-    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island",
-    "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
-    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-}  # fmt: skip
 
 
 def country_name(code: str, language: str | None = None) -> str:
     """A country's name in a language (the active one by default): DE -> Deutschland."""
     locale = Locale.parse(babel_locale(language or get_language() or "en", code))
     return locale.territories.get(code, code)
-
-
-def postal_code_normalize(*, country: str, postal_code: str) -> str | None:
-    """The postal code in the country's format, or None when it does not fit."""
-    code = re.sub(r"\s+", "", postal_code.strip()).upper()
-    if country == "BR" and re.fullmatch(r"\d{8}", code):
-        code = f"{code[:5]}-{code[5:]}"
-    if country == "US" and re.fullmatch(r"\d{9}", code):
-        code = f"{code[:5]}-{code[5:]}"
-    pattern = POSTAL_CODE_FORMATS.get(country, (r"[A-Z0-9 -]{2,10}", ""))[0]
-    return code if re.fullmatch(pattern, code) else None
-
-
-def region_choices(*, country: str) -> list[tuple[str, str]]:
-    """The states a country's addresses choose from: the rate table's and the rest."""
-    if country not in REGION_COUNTRIES:
-        return []
-    codes = set(
-        TaxRate.objects.filter(country=country)
-        .exclude(region="")
-        .values_list("region", flat=True)
-    )
-    names = dict(US_STATES) if country == "US" else {}
-    codes |= set(names)
-    return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
 
 
 @dataclass(frozen=True)
@@ -241,9 +186,14 @@ class CheckoutSummary:
     tax_rate: Decimal
     tax_included: bool
     tax_label: str
+    # Where an added sales tax's rate came from: "San Francisco (CA)".
+    tax_jurisdiction: str
     duties: Decimal
     duties_mode: str
     duty_rate: Decimal
+    # DAP: what the carrier will likely collect; None when no rate is known.
+    duties_estimate: Decimal | None
+    duty_free_threshold: Decimal
     total: Decimal
     charges: list[Charge]
     # True when a price, stock level or availability differs from the cart's notes.
@@ -295,11 +245,6 @@ def _allocate(total: Decimal, exact: list[Decimal]) -> list[Decimal]:
     return rounded
 
 
-def _rate(country: str, region: str = "") -> Decimal | None:
-    found = tax_rate_for(country=country, region=region)
-    return found.rate if found is not None else None
-
-
 def checkout_summary(
     *,
     cart: Cart,
@@ -324,20 +269,13 @@ def checkout_summary(
             _("This shop does not deliver to %(country)s from your market.")
             % {"country": address.country}
         )
-    gross = market.prices_include_tax
-    origin_rate = _rate(market.default_country) or Decimal("0")
-    if gross:
-        rate = _rate(address.country)
-        rate = origin_rate if rate is None else rate
-    else:
-        rate = _rate(address.country, address.region) or Decimal("0")
-
-    def for_destination(amount: Decimal) -> Decimal:
-        if gross and rate != origin_rate:
-            return gross_for_destination(
-                gross=amount, origin_rate=origin_rate, destination_rate=rate
-            )
-        return amount
+    destination = destination_tax(
+        market=market,
+        country=address.country,
+        region=address.region,
+        postal_code=address.postal_code,
+    )
+    gross, rate = destination.included, destination.rate
 
     stale = False
     priced = []
@@ -351,7 +289,7 @@ def checkout_summary(
             or amount != line.unit_amount
         ):
             stale = True
-        unit = for_destination(amount if amount is not None else line.unit_amount)
+        unit = amount if amount is not None else line.unit_amount
         priced.append((line, unit, unit * line.quantity))
     subtotal = sum((amount for _line, _unit, amount in priced), Decimal("0"))
 
@@ -361,7 +299,7 @@ def checkout_summary(
     option = next((o for o in options if o.method.pk == shipping_method_id), None)
     if option is None:
         raise CheckoutError(_("Choose a shipping method for your address."))
-    shipping = for_destination(option.amount)
+    shipping = option.amount
 
     if gross:
         share = rate / (1 + rate)
@@ -374,13 +312,7 @@ def checkout_summary(
         line_taxes = _allocate(tax, [amount * rate for _line, _unit, amount in priced])
         shipping_tax, shipping_tax_rate = Decimal("0.00"), Decimal("0")
 
-    duties = Decimal("0.00")
-    if (
-        market.duties_mode == DutiesMode.DDP
-        and market.duty_rate > 0
-        and subtotal > market.duty_free_threshold
-    ):
-        duties = money_round(subtotal * market.duty_rate)
+    duties = duties_for_shipment(market=market, country=address.country, goods=subtotal)
 
     summary_lines = [
         SummaryLine(
@@ -410,23 +342,23 @@ def checkout_summary(
         ),
     ]
     if not gross:
-        if address.region:
-            label = _("Sales tax %(where)s (%(rate)s%%)") % {
-                "where": f"{address.country}-{address.region}",
+        if destination.jurisdiction:
+            label = _("Sales tax, %(where)s: %(rate)s%%") % {
+                "where": destination.jurisdiction,
                 "rate": _percent(rate),
             }
         else:
             label = _("Sales tax (%(rate)s%%)") % {"rate": _percent(rate)}
         charges.append(Charge("tax", label, tax))
-    if market.duties_mode == DutiesMode.DDP:
+    if duties.mode == DutiesMode.DDP:
         charges.append(
             Charge(
                 "duties",
                 _("Import duties, paid by us on your behalf (%(rate)s%%)")
-                % {"rate": _percent(market.duty_rate)}
-                if duties
+                % {"rate": _percent(duties.rate)}
+                if duties.amount
                 else _("Import duties (none below the duty-free threshold)"),
-                duties,
+                duties.amount,
             )
         )
     total = sum((charge.amount for charge in charges), Decimal("0"))
@@ -444,9 +376,12 @@ def checkout_summary(
         tax_rate=rate,
         tax_included=gross,
         tax_label=tax_label(market, rate) if gross else _("plus sales tax"),
-        duties=duties,
-        duties_mode=market.duties_mode,
-        duty_rate=market.duty_rate,
+        tax_jurisdiction=destination.jurisdiction,
+        duties=duties.amount,
+        duties_mode=duties.mode,
+        duty_rate=duties.rate,
+        duties_estimate=duties.estimate,
+        duty_free_threshold=duties.threshold,
         total=total,
         charges=charges,
         stale=stale,

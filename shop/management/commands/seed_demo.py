@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -52,11 +53,14 @@ from shop.models import (
     VariantPrice,
 )
 from shop.pricing.services import price_set, tax_rate_for
+from shop.pricing.tax_import import local_tax_rates_import
 
 # Every ninth product is on sale: a regular price, a lower one 20 days ago (so the
 # 30-day prior lowest price is worth showing), and the sale price now.
 DISCOUNT_EVERY = 9
 SALE_FACTOR = Decimal("0.75")
+# ZIP code sales tax rates in a tax-rate provider's CSV format (San Francisco…).
+DEMO_TAX_RATES = Path(__file__).resolve().parent.parent / "demo" / "tax_rates_us.csv"
 EARLIER_FACTOR = Decimal("0.9")
 STOCK_LEVELS = (0, 3, 8, 12, 25, 40, 60, 120)
 
@@ -132,6 +136,8 @@ class DemoSeeder:
         methods = self.shipping_seed()
         zones = len(self.catalog.shipping_zones)
         self.write(f"Shipping: {zones} zones, {methods} methods")
+        taxes = local_tax_rates_import(data=DEMO_TAX_RATES.read_bytes())
+        self.write(f"ZIP code tax rates: {taxes.imported} ({', '.join(taxes.states)})")
 
     def _product_plan(self) -> Iterator[tuple]:
         for ptype in self.catalog.product_types:

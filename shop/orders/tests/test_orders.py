@@ -477,7 +477,7 @@ def test_a_us_confirmation_has_no_withdrawal_section(
         order = place(cart, CA_ADDRESS, method, user=owner)
 
     body = mail.outbox[0].body
-    assert "Sales tax: $7.25" in body
+    assert "Sales tax, California, state rate: $7.25" in body
     assert "Model withdrawal form" not in body
     assert f"http://testserver/en/orders/{order.number}/" in body
 

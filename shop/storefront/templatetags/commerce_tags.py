@@ -7,6 +7,7 @@ from django import template
 from django.utils.translation import get_language
 
 from shop.checkout.services.checkout import country_name as _country_name
+from shop.markets.addresses import address_lines
 from shop.models import Order
 from shop.storefront.formatting import moment_text, money
 
@@ -41,3 +42,19 @@ def percent(rate: Decimal | None) -> str:
 def country_name(code: str) -> str:
     """`{{ "AT"|country_name }}` -> `Austria` / `Österreich`, in the page's language."""
     return _country_name(code) if code else ""
+
+
+@register.filter
+def postal_lines(address) -> list[str]:
+    """`{% for line in order|postal_lines %}`: a delivery address (an order or a
+    checkout address) line by line as its country writes it, without the country:
+    "San Francisco, CA 94105", "10115 Berlin"."""
+    return address_lines(
+        country=address.country,
+        full_name=address.full_name,
+        line1=address.line1,
+        line2=address.line2,
+        postal_code=address.postal_code,
+        city=address.city,
+        region=address.region,
+    )
