@@ -112,6 +112,7 @@ def api_messages(request: HttpRequest) -> JsonResponse:
         return _error("not_found", _("This conversation does not exist."), 404)
     except SupportRuleError as error:
         return _error(error.code, str(error.message), _STATUS.get(error.code, 400))
+    conversation.refresh_from_db(fields=["status", "handoff_reason", "language"])
     reply = answers[0] if answers else None
     messages = [selectors.message_as_json(m) for m in (stored, *answers)]
     return JsonResponse(
