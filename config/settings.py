@@ -175,7 +175,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.reviews.tasks.reviews_unscored_score",
         "schedule": crontab(minute="*/10"),
     },
+    "assistant-product-vectors-refresh": {
+        "task": "support.tasks.product_vectors_refresh_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+
+# The shopping assistant may phrase its answers through a language model at an
+# OpenAI-compatible endpoint; off when the URL is empty (the built-in answers stand).
+ASSISTANT_LLM_URL = os.environ.get("ASSISTANT_LLM_URL", "")
+ASSISTANT_LLM_MODEL = os.environ.get("ASSISTANT_LLM_MODEL", "")
+ASSISTANT_LLM_API_KEY = os.environ.get("ASSISTANT_LLM_API_KEY", "")
 
 # Anonymous storefront pages are cached per market and language; 0 turns it off.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "600"))

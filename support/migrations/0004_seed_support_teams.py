@@ -20,7 +20,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0002_conversations"),
+        ("support", "0003_conversations"),
         ("shop", "0002_seed_markets"),
     ]
 

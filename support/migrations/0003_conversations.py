@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('shop', '0013_market_seller_tax_ids'),
-        ('support', '0001_initial'),
+        ('support', '0002_policy_articles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
