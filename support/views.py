@@ -238,7 +238,7 @@ def inbox_conversation(request: HttpRequest, conversation_id: int) -> HttpRespon
         "support/inbox_conversation.html",
         {
             "conversation": conversation,
-            "messages": selectors.conversation_messages(conversation=conversation),
+            "history": selectors.conversation_messages(conversation=conversation),
             "orders": selectors.shopper_orders(conversation=conversation),
             "local_time": selectors.shopper_local_time(conversation=conversation),
             "suggestion": suggestion,

@@ -36,6 +36,8 @@ if (root) {
     },
     onState(state) {
       say(state === "closed" ? t.textReconnecting : "");
+      // Replies travel over the socket only: the button waits for it.
+      form.querySelector("[data-agent-send]").disabled = state !== "open";
     },
   });
 

@@ -57,7 +57,7 @@ export class MessageLog {
     const text = document.createElement("span");
     text.className = "support-log__text";
     text.textContent = message.text;
-    item.append(author, " ", text);
+    item.append(author, text);
     const links = (message.links || []).filter(safePath);
     if (links.length) {
       const list = document.createElement("span");

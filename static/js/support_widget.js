@@ -107,6 +107,7 @@ function setup(root) {
     if (socket || !conversation) {
       return;
     }
+    root.dataset.conversation = String(conversation);
     socket = conversationSocket(conversation, t.lang, {
       onFrame,
       onState(state) {
