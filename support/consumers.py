@@ -20,7 +20,7 @@ an ``error`` frame and keep the socket open.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -37,6 +37,9 @@ from support.access import ConversationAction, access_conversation, is_agent
 from support.services import calls as call_services
 from support.services import conversations as chat_services
 from support.services.errors import SupportRuleError
+
+if TYPE_CHECKING:
+    from shop.models import User
 
 MAX_FRAME_BYTES = settings.LIVE_MAX_SDP_BYTES + 4096
 FRAME_WINDOW_SECONDS = 10.0
@@ -233,6 +236,7 @@ class ConversationConsumer(_SupportSocket):
             await self._error(error.code, str(error.message))
             return
         payload["from"] = self.role
+        assert self.conversation is not None  # opened in connect()
         await self.channel_layer.group_send(
             realtime.conversation_group(self.conversation.pk),
             {
@@ -281,7 +285,7 @@ class ConversationConsumer(_SupportSocket):
             if self.role == "agent":
                 message = chat_services.agent_reply_post(
                     conversation=conversation,
-                    agent=self.user,
+                    agent=cast("User", self.user),  # an agent: signed in
                     text=frame["text"],
                     client_id=client_id,
                 )

@@ -29,8 +29,14 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
 class MessageInline(admin.TabularInline):
     model = Message
-    fields = ["created_at", "author", "text", "language", "intent", "handoff"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "author",
+        "text",
+        "language",
+        "intent",
+        "handoff",
+    )
     extra = 0
     can_delete = False
 
@@ -40,7 +46,7 @@ class MessageInline(admin.TabularInline):
 
 class CallInline(admin.TabularInline):
     model = Call
-    fields = [
+    fields = readonly_fields = (
         "started_at",
         "started_by",
         "status",
@@ -48,8 +54,7 @@ class CallInline(admin.TabularInline):
         "shopper_recording_consent_at",
         "agent_recording_consent_at",
         "ended_at",
-    ]
-    readonly_fields = fields
+    )
     extra = 0
     can_delete = False
 

@@ -199,7 +199,7 @@ def shopper_orders(*, conversation: Conversation, limit: int = 5) -> list[Order]
     return list(
         Order.objects.filter(user_id=conversation.user_id)
         .select_related("market")
-        .order_by("-created_at")[:limit]
+        .order_by("-placed_at")[:limit]
     )
 
 
@@ -246,7 +246,8 @@ def support_measures(*, since: datetime | None = None) -> dict[str, Any]:
         "resolved_assumed": assumed,
         "handoff_rate": share(handed_off, total),
         "handoff_by_reason": {
-            str(HandoffReason(reason).label): {
+            reason: {
+                "label": HandoffReason(reason).label,
                 "count": count,
                 "rate": share(count, total),
             }

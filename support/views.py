@@ -13,7 +13,7 @@ site cannot post to it; errors are ``{"error": code, "message": text}`` with 400
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -36,6 +36,9 @@ from support.assistant import assistant_answer
 from support.services import conversations as chat_services
 from support.services.calls import call_recording_allowed
 from support.services.errors import SupportRuleError
+
+if TYPE_CHECKING:
+    from shop.models import User
 
 API_MAX_BYTES = 16 * 1024
 _STATUS = {"rate_limited": 429, "too_long": 413, "forbidden": 404}
@@ -260,11 +263,10 @@ def inbox_assign(request: HttpRequest, conversation_id: int) -> HttpResponse:
         conversation_id=conversation_id,
         action=ConversationAction.ASSIGN,
     )
-    agent = selectors.agent_by_id(request.POST.get("agent")) or request.user
+    by = cast("User", request.user)  # _agent_or_login let only agents in
+    agent = selectors.agent_by_id(request.POST.get("agent")) or by
     try:
-        chat_services.conversation_assign(
-            conversation=conversation, agent=agent, by=request.user
-        )
+        chat_services.conversation_assign(conversation=conversation, agent=agent, by=by)
     except SupportRuleError as error:
         return HttpResponse(str(error.message), status=403)
     return redirect("support:inbox_conversation", conversation_id=conversation.pk)

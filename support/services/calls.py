@@ -107,10 +107,11 @@ def call_recording_consent(
 ) -> Call:
     """Store one side's explicit consent to recording; recording needs both."""
     call = _call_of(conversation, call_id)
-    field = {
+    fields: dict[str, str] = {
         Author.SHOPPER: "shopper_recording_consent_at",
         Author.AGENT: "agent_recording_consent_at",
-    }.get(role)
+    }
+    field = fields.get(role)
     if field is None:
         raise SupportRuleError(
             _("Only the shopper or an agent consent."), code="invalid"

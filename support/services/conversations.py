@@ -4,17 +4,17 @@ agents' replies, assignment, closing, ratings."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.sockets import window_hit
 from shop.markets.services import shopper_language
-from shop.models import Market
+from shop.models import Market, User
 from support import realtime
 from support.access import (
     ConversationAction,
@@ -42,9 +42,6 @@ from support.services.hours import (
     shopper_zone,
     support_next_opening,
 )
-
-if TYPE_CHECKING:
-    from shop.models import User
 
 MESSAGE_MAX_LENGTH = 2000
 CLIENT_ID_MAX_LENGTH = 64
@@ -82,14 +79,14 @@ def _rate_check(*, conversation: Conversation) -> None:
 
 def conversation_start(
     *,
-    user: User | None,
+    user: User | AnonymousUser | None,
     session_key: str,
     market: Market,
     language: str,
     shopper_timezone: str = "",
 ) -> Conversation:
     """A new conversation for an account (by user) or a guest (by session)."""
-    account = user if user is not None and user.is_authenticated else None
+    account = user if isinstance(user, User) else None
     if account is None and not session_key:
         raise SupportRuleError(_("Your browser session has expired."), code="session")
     conversation = Conversation.objects.create(
@@ -143,10 +140,12 @@ def _reopen_if_closed(conversation: Conversation, now: datetime) -> None:
     )
     conversation.closed_at = None
     conversation.save(update_fields=["status", "closed_at"])
-    fields = {"resolution": Resolution.OPEN}
+    # Back within a day: what looked resolved was not. Later than that it is a new
+    # question, and the earlier resolution stands until the next close.
     if came_back:
-        fields["reopened"] = True
-    ConversationOutcome.objects.filter(conversation=conversation).update(**fields)
+        ConversationOutcome.objects.filter(conversation=conversation).update(
+            resolution=Resolution.OPEN, reopened=True
+        )
 
 
 def message_post(

@@ -222,12 +222,29 @@ def test_coming_back_within_a_day_reopens_and_is_not_a_resolution():
     conversation_close(conversation=conversation)
 
     conversation.refresh_from_db()
-    message_post(conversation=conversation, text="It did not work after all")
+    message_post(conversation=conversation, text="Do you also take Klarna?")
 
     conversation.refresh_from_db()
     outcome = ConversationOutcome.objects.get(conversation=conversation)
-    assert conversation.status == ConversationStatus.ASSISTANT
+    assert conversation.status != ConversationStatus.CLOSED
+    assert conversation.closed_at is None
     assert (outcome.reopened, outcome.resolution) == (True, Resolution.OPEN)
+
+
+def test_coming_back_after_a_day_is_a_new_visit_not_a_reopen():
+    conversation = make_conversation(market="US", language="en")
+    message_post(conversation=conversation, text="Do you take PayPal?")
+    conversation_close(conversation=conversation, now=TUESDAY_AT_WORK)
+
+    conversation.refresh_from_db()
+    message_post(
+        conversation=conversation,
+        text="Hello again",
+        now=TUESDAY_AT_WORK + timedelta(hours=25),
+    )
+
+    outcome = ConversationOutcome.objects.get(conversation=conversation)
+    assert (outcome.reopened, outcome.resolution) == (False, Resolution.ASSUMED)
 
 
 def test_csat_takes_only_thumbs():
