@@ -362,10 +362,11 @@ class InboxConsumer(_SupportSocket):
         await self._send_queue()
 
     def _queue(self) -> list[dict[str, Any]]:
-        return [
-            selectors.queue_row_as_json(row)
-            for row in selectors.inbox_queue(agent=self.user)
-        ]
+        with translation.override(self.language):
+            return [
+                selectors.queue_row_as_json(row)
+                for row in selectors.inbox_queue(agent=self.user)
+            ]
 
     async def _send_queue(self, alert: dict[str, Any] | None = None) -> None:
         rows = await database_sync_to_async(self._queue)()

@@ -168,6 +168,7 @@ def queue_row_as_json(row: QueueRow) -> dict[str, Any]:
         "language": conversation.language,
         "status": conversation.status,
         "reason": conversation.handoff_reason,
+        "reason_label": str(conversation.get_handoff_reason_display()),
         "assigned_to": conversation.assigned_to.email
         if conversation.assigned_to
         else "",

@@ -44,7 +44,7 @@ if (root) {
       cell(tr, "").append(link);
       cell(tr, item.market);
       cell(tr, item.language);
-      cell(tr, item.reason);
+      cell(tr, item.reason_label);
       cell(tr, left(item.seconds_left)).dataset.timeLeft = "";
       cell(tr, item.assigned_to);
       cell(tr, item.last_text);
