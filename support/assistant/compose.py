@@ -88,6 +88,11 @@ def date_text(day: date, ctx: Context) -> str:
     return format_date(day, format="long", locale=locale)
 
 
+def days_text(low: int, high: int) -> str:
+    """`1–3`, or `2` when the range is one day."""
+    return str(low) if low == high else f"{low}–{high}"
+
+
 def _product_path(product: Product) -> str:
     return reverse("shop:product", kwargs={"slug": product.slug})
 
@@ -270,14 +275,12 @@ def compose_availability(ctx: Context, matches: list[ProductMatch]) -> Draft:
         return draft
     parts = []
     for variant, _price in rows:
-        label = variant_label(variant) or product.name
+        label = variant_label(variant)
         if variant.stock > 0:
-            parts.append(
-                _("%(variant)s: %(count)s in stock")
-                % {"variant": label, "count": draft.fact(str(variant.stock))}
-            )
+            stock = _("%(count)s in stock") % {"count": draft.fact(str(variant.stock))}
         else:
-            parts.append(_("%(variant)s: out of stock") % {"variant": label})
+            stock = _("out of stock")
+        parts.append(f"{label}: {stock}" if label else stock)
     draft.lines.append(
         _("%(product)s: %(stock)s.")
         % {"product": product.name, "stock": "; ".join(parts)}
@@ -286,7 +289,7 @@ def compose_availability(ctx: Context, matches: list[ProductMatch]) -> Draft:
         low, high = ctx.market.delivery_days_min, ctx.market.delivery_days_max
         draft.lines.append(
             _("In-stock items ship within %(days)s business days.")
-            % {"days": draft.fact(f"{low}–{high}")}
+            % {"days": draft.fact(days_text(low, high))}
         )
     draft.link(_product_path(product))
     return draft
@@ -303,7 +306,7 @@ def _shipping_lines(
             "method": option.name,
             "carrier": option.carrier,
             "price": draft.fact(amount_text(option.amount, ctx)),
-            "days": draft.fact(f"{option.days_min}–{option.days_max}"),
+            "days": draft.fact(days_text(option.days_min, option.days_max)),
         }
         rate = option.method.market_rates[0]  # type: ignore[attr-defined]
         if days:
@@ -573,7 +576,11 @@ def compose_discount(ctx: Context, matches: list[ProductMatch]) -> Draft:
                     _("%(product)s is not reduced at the moment; it costs %(price)s.")
                     % {
                         "product": product.name,
-                        "price": draft.fact(price_text(rows[0][1], ctx))
+                        "price": draft.fact(
+                            price_text(
+                                min((r[1] for r in rows), key=lambda p: p.amount), ctx
+                            )
+                        )
                         if rows
                         else "",
                     }
@@ -649,7 +656,7 @@ def compose_competitor(ctx: Context, matches: list[ProductMatch]) -> Draft:
     low, high = ctx.market.delivery_days_min, ctx.market.delivery_days_max
     draft.lines.append(
         _("We deliver in %(days)s business days.")
-        % {"days": draft.fact(f"{low}–{high}")}
+        % {"days": draft.fact(days_text(low, high))}
     )
     if ctx.market.withdrawal_days:
         draft.lines.append(

@@ -45,10 +45,20 @@ _STEPS = 600
 # Added to an intent's logit per keyword hit (at most two hits count).
 KEYWORD_BONUS = 3.0
 
-# Keyword stems per intent, accents folded and lower case. A stem ending in "*"
-# matches any word that starts with it; otherwise the whole word (or phrase).
+# Keyword stems per intent, accents folded and lower case. A word ending in "*"
+# matches any word that starts with it; other words match whole; a phrase matches
+# its words in a row.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "human": (
+        "echten menschen",
+        "vrai conseiller",
+        "service client",
+        "atencion al cliente",
+        "customer service",
+        "persona real",
+        "pessoa real",
+        "transfere",
+        "atendimento",
         "human*",
         "real person",
         "a person",
@@ -168,6 +178,13 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "dikirim",
     ),
     "returns": (
+        "devuelv*",
+        "dinheiro de volta",
+        "money back",
+        "geld zuruck",
+        "uang saya dikembalikan",
+        "dikembalikan",
+        "renvoyer",
         "return*",
         "send back",
         "send it back",
@@ -202,6 +219,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "tukar",
     ),
     "payment_methods": (
+        "regler",
+        "payer par",
+        "pay by",
+        "pay with",
         "pay",
         "paying",
         "payment*",
@@ -226,13 +247,17 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "cartao",
         "pix",
         "boleto",
-        "bayar",
+        "bayar*",
         "pembayaran",
         "kartu kredit",
         "transfer bank",
         "cod",
     ),
     "price_shipping": (
+        "pay for shipping",
+        "payer pour la livraison",
+        "cobran por enviar",
+        "fica o frete",
         "shipping cost*",
         "cost of shipping",
         "delivery cost*",
@@ -270,6 +295,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "berapa harga*",
     ),
     "delivery_time": (
+        "delivery window",
+        "how fast",
+        "wie schnell",
+        "sous combien",
+        "en cuantos dias",
+        "em quantos dias",
+        "quanto tempo leva",
+        "makan waktu",
         "how long",
         "how many days",
         "when will it arrive",
@@ -296,6 +329,15 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "berapa hari",
     ),
     "availability": (
+        "reste*",
+        "queda",
+        "quedan",
+        "existencias",
+        "sisa",
+        "ready gak",
+        "still have",
+        "still get",
+        "noch da",
         "in stock",
         "available",
         "availability",
@@ -323,6 +365,18 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "masih ada",
     ),
     "product_question": (
+        "technische* daten",
+        "datenblatt",
+        "potencia",
+        "leistung",
+        "puissance",
+        "daya",
+        "dimens*",
+        "medidas",
+        "made from",
+        "feita de",
+        "hecha",
+        "terbuat",
         "size",
         "sizes",
         "dimension*",
@@ -365,6 +419,23 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "fassungsvermogen",
     ),
     "small_talk": (
+        "hasta luego",
+        "sampai jumpa",
+        "ate logo",
+        "a bientot",
+        "bis bald",
+        "see you",
+        "good evening",
+        "guten abend",
+        "bonsoir",
+        "buenas tardes",
+        "boa noite",
+        "selamat malam",
+        "valeu",
+        "beleza",
+        "alles klar",
+        "vale",
+        "oke",
         "hi",
         "hello",
         "hey",
@@ -404,6 +475,20 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "bot",
     ),
     "price_over_budget": (
+        "demasiado car*",
+        "cara demais",
+        "caro demais",
+        "em conta",
+        "too much",
+        "out of my budget",
+        "only spend",
+        "can only spend",
+        "zu teuer",
+        "trop cher*",
+        "depasse",
+        "fora do meu orcamento",
+        "se salen",
+        "kemahalan",
         "too expensive",
         "cheaper",
         "budget",
@@ -427,6 +512,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "kemahalan",
     ),
     "price_discount": (
+        "reduziert*",
+        "reduced",
+        "reduit*",
+        "rebajad*",
+        "en promo",
+        "em promocao",
+        "lagi diskon",
+        "soldes",
         "discount*",
         "coupon*",
         "promo code",
@@ -456,6 +549,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "potongan",
     ),
     "price_competitor": (
+        "anderer handler",
+        "anderen handler*",
+        "another store",
+        "other stores",
+        "otras tiendas",
+        "frente a",
+        "concorrentes",
+        "distingue",
         "amazon",
         "competitor*",
         "competition",
@@ -502,10 +603,13 @@ def text_fold(text: str) -> str:
 
 
 def _pattern(stem: str) -> str:
-    folded = text_fold(stem)
-    if folded.endswith("*"):
-        return r"\b" + re.escape(folded[:-1]).replace(r"\ ", r"\s+") + r"\w*"
-    return r"\b" + re.escape(folded).replace(r"\ ", r"\s+") + r"\b"
+    words = []
+    for word in text_fold(stem).split():
+        if word.endswith("*"):
+            words.append(re.escape(word[:-1]) + r"\w*")
+        else:
+            words.append(re.escape(word) + r"\b")
+    return r"\b" + r"\s+".join(words)
 
 
 _KEYWORD_PATTERNS = {
@@ -514,13 +618,20 @@ _KEYWORD_PATTERNS = {
 }
 
 
+ORDER_NUMBER = re.compile(r"\bTW-[A-Z0-9]{6}\b", re.IGNORECASE)
+
+
 def keyword_hits(*, text: str) -> dict[str, int]:
-    """How many keyword stems of each intent the text contains."""
+    """How many keyword stems of each intent the text contains; an order number
+    counts twice for the order's status."""
     folded = text_fold(text)
-    return {
+    hits = {
         intent: len(pattern.findall(folded))
         for intent, pattern in _KEYWORD_PATTERNS.items()
     }
+    if ORDER_NUMBER.search(text):
+        hits["order_status"] += 2
+    return hits
 
 
 @dataclass(frozen=True)

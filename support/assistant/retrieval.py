@@ -22,10 +22,9 @@ from modeltranslation.utils import build_localized_fieldname
 from shop.models import AttributeValue, Market, Order, Product, User, Variant
 from shop.orders.access import access_guest_order_by_email, access_order
 from shop.orders.services import order_list_for_user
-from support.assistant.intents import text_fold
+from support.assistant.intents import ORDER_NUMBER, text_fold
 from support.models import PolicyArticle, ProductVector
 
-ORDER_NUMBER = re.compile(r"\bTW-[A-Z0-9]{6}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SKU = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+){1,6}\b")
 _TOKEN = re.compile(r"\w+")
@@ -92,12 +91,13 @@ def _name_index(products: Sequence[Product], languages: Sequence[str]) -> _NameI
 
 def _name_score(
     message: list[str], name: list[str], weights: dict[str, float]
-) -> float:
+) -> tuple[float, float]:
+    """The share of the name's weight the message covers, and that weight."""
     total = sum(weights.get(t, 1.0) for t in name)
     found = sum(
         weights.get(t, 1.0) for t in name if any(_same_word(t, m) for m in message)
     )
-    return found / total if total else 0.0
+    return (found / total if total else 0.0), found
 
 
 def _products_with_names() -> list[Product]:
@@ -133,20 +133,26 @@ def products_by_name(*, text: str) -> list[ProductMatch]:
     message = _tokens(text)
     scored = []
     for product in products:
-        best = max(
-            (
-                _name_score(message, name, index.weights)
-                for name in index.names[product.pk]
-            ),
-            default=0.0,
-        )
-        if best >= NAME_MATCH_SHARE:
-            scored.append(ProductMatch(product=product, how="name", score=best))
-    scored.sort(key=lambda match: (-match.score, match.product.pk))
+        # A name must be mostly covered; among those, the one covering the most
+        # weight wins, so "Brew Pro" beats "Brew" when the message says "Brew Pro".
+        candidates = [
+            score
+            for name in index.names[product.pk]
+            if (score := _name_score(message, name, index.weights))[0]
+            >= NAME_MATCH_SHARE
+        ]
+        if candidates:
+            share, weight = max(candidates, key=lambda pair: (pair[1], pair[0]))
+            scored.append((weight, share, product))
     if not scored:
         return []
-    top = scored[0].score
-    return [match for match in scored if match.score >= top - 1e-9]
+    scored.sort(key=lambda row: (-row[0], -row[1], row[2].pk))
+    top_weight, top_share = scored[0][0], scored[0][1]
+    return [
+        ProductMatch(product=product, how="name", score=share)
+        for weight, share, product in scored
+        if weight >= top_weight - 1e-9 and share >= top_share - 1e-9
+    ]
 
 
 def products_by_meaning(
