@@ -18,6 +18,7 @@ from babel.dates import format_date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shop.catalog.selectors import product_detail_for_market
 from shop.checkout.services.cart import variant_label
@@ -91,6 +92,13 @@ def date_text(day: date, ctx: Context) -> str:
 def days_text(low: int, high: int) -> str:
     """`1–3`, or `2` when the range is one day."""
     return str(low) if low == high else f"{low}–{high}"
+
+
+def duration_text(low: int, high: int, draft: "Draft") -> str:
+    """`1–3 business days` / `1 business day`; the figures become a fact."""
+    return ngettext("%(days)s business day", "%(days)s business days", high) % {
+        "days": draft.fact(days_text(low, high))
+    }
 
 
 def _product_path(product: Product) -> str:
@@ -288,8 +296,8 @@ def compose_availability(ctx: Context, matches: list[ProductMatch]) -> Draft:
     if any(variant.stock > 0 for variant, _price in rows):
         low, high = ctx.market.delivery_days_min, ctx.market.delivery_days_max
         draft.lines.append(
-            _("In-stock items ship within %(days)s business days.")
-            % {"days": draft.fact(days_text(low, high))}
+            _("In-stock items ship within %(duration)s.")
+            % {"duration": duration_text(low, high, draft)}
         )
     draft.link(_product_path(product))
     return draft
@@ -305,8 +313,7 @@ def _shipping_lines(
         values = {
             "method": option.name,
             "carrier": option.carrier,
-            "price": draft.fact(amount_text(option.amount, ctx)),
-            "days": draft.fact(days_text(option.days_min, option.days_max)),
+            "duration": duration_text(option.days_min, option.days_max, draft),
         }
         rate = option.method.market_rates[0]  # type: ignore[attr-defined]
         if days:
@@ -314,26 +321,30 @@ def _shipping_lines(
             values["last"] = date_text(option.last_day, ctx)
             draft.lines.append(
                 _(
-                    "%(method)s (%(carrier)s): %(days)s business days, "
-                    "arriving between %(first)s and %(last)s if you order now."
+                    "%(method)s (%(carrier)s): %(duration)s, arriving between "
+                    "%(first)s and %(last)s if you order now."
                 )
                 % values
             )
-        elif rate.free_above is not None and not option.is_free:
+            continue
+        if option.is_free:
+            draft.lines.append(
+                _("Shipping %(method)s (%(carrier)s): free, %(duration)s.") % values
+            )
+            continue
+        values["price"] = draft.fact(amount_text(option.amount, ctx))
+        if rate.free_above is not None:
             values["free"] = draft.fact(amount_text(rate.free_above, ctx))
             draft.lines.append(
                 _(
                     "Shipping %(method)s (%(carrier)s): %(price)s, free from "
-                    "%(free)s, %(days)s business days."
+                    "%(free)s, %(duration)s."
                 )
                 % values
             )
         else:
             draft.lines.append(
-                _(
-                    "Shipping %(method)s (%(carrier)s): %(price)s, "
-                    "%(days)s business days."
-                )
+                _("Shipping %(method)s (%(carrier)s): %(price)s, %(duration)s.")
                 % values
             )
     return options
@@ -655,8 +666,7 @@ def compose_competitor(ctx: Context, matches: list[ProductMatch]) -> Draft:
             draft.link(_product_path(product))
     low, high = ctx.market.delivery_days_min, ctx.market.delivery_days_max
     draft.lines.append(
-        _("We deliver in %(days)s business days.")
-        % {"days": draft.fact(days_text(low, high))}
+        _("We deliver in %(duration)s.") % {"duration": duration_text(low, high, draft)}
     )
     if ctx.market.withdrawal_days:
         draft.lines.append(

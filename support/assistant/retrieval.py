@@ -9,13 +9,14 @@ that exists but is not the shopper's answers exactly like one that does not.
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
 
@@ -100,12 +101,29 @@ def _name_score(
     return (found / total if total else 0.0), found
 
 
-def _products_with_names() -> list[Product]:
+_name_cache: dict[str, tuple[tuple, list[Product], _NameIndex]] = {}
+_name_cache_lock = threading.Lock()
+
+
+def _products_with_names() -> tuple[list[Product], _NameIndex]:
+    """Active products with their names in every language, and the name index;
+    kept per process until a product is added, changed or removed."""
+    state = Product.objects.filter(is_active=True).aggregate(
+        count=Count("id"), changed=Max("updated_at"), last=Max("id")
+    )
+    key = (state["count"], state["changed"], state["last"])
+    cached = _name_cache.get("names")
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
     fields = ["id", "slug", "category_id"] + [
         build_localized_fieldname("name", language)
         for language in settings.SHOPPER_LANGUAGES
     ]
-    return list(Product.objects.filter(is_active=True).only(*fields))
+    products = list(Product.objects.filter(is_active=True).only(*fields))
+    index = _name_index(products, settings.SHOPPER_LANGUAGES)
+    with _name_cache_lock:
+        _name_cache["names"] = (key, products, index)
+    return products, index
 
 
 def products_by_sku(*, text: str) -> list[ProductMatch]:
@@ -128,8 +146,7 @@ def products_by_sku(*, text: str) -> list[ProductMatch]:
 
 def products_by_name(*, text: str) -> list[ProductMatch]:
     """Products whose name (in any shopper language) the message names, best first."""
-    products = _products_with_names()
-    index = _name_index(products, settings.SHOPPER_LANGUAGES)
+    products, index = _products_with_names()
     message = _tokens(text)
     scored = []
     for product in products:
