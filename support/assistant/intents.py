@@ -365,6 +365,12 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "masih ada",
     ),
     "product_question": (
+        "fabric",
+        "stoff",
+        "tissu",
+        "tela",
+        "tecido",
+        "kain",
         "technische* daten",
         "datenblatt",
         "potencia",
