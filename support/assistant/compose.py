@@ -244,15 +244,24 @@ def _ask_product(draft: Draft) -> Draft:
 # --- One composer per intent ------------------------------------------------------
 
 
+def _named_product(
+    ctx: Context, matches: list[ProductMatch]
+) -> tuple[Product, list[tuple[Variant, EffectivePrice]]] | None:
+    """The product the message names, with its chosen variants and their prices."""
+    if not matches:
+        return None
+    product = _detail(matches[0], ctx)
+    if product is None:
+        return None
+    return product, _chosen(product, matches[0], ctx)
+
+
 def compose_product_question(ctx: Context, matches: list[ProductMatch]) -> Draft:
     draft = Draft()
-    if not matches:
+    named = _named_product(ctx, matches)
+    if named is None:
         return _ask_product(draft)
-    match = matches[0]
-    product = _detail(match, ctx)
-    if product is None:
-        return _ask_product(draft)
-    rows = _chosen(product, match, ctx)
+    product, rows = named
     tone = ctx.market.tone_profile
     if tone == ToneProfile.DIRECT:
         _price_line(product, rows, ctx, draft)
@@ -271,13 +280,10 @@ def compose_product_question(ctx: Context, matches: list[ProductMatch]) -> Draft
 
 def compose_availability(ctx: Context, matches: list[ProductMatch]) -> Draft:
     draft = Draft()
-    if not matches:
+    named = _named_product(ctx, matches)
+    if named is None:
         return _ask_product(draft)
-    match = matches[0]
-    product = _detail(match, ctx)
-    if product is None:
-        return _ask_product(draft)
-    rows = _chosen(product, match, ctx)
+    product, rows = named
     if not rows:
         _price_line(product, rows, ctx, draft)
         return draft
@@ -353,14 +359,13 @@ def _shipping_lines(
 def compose_price_shipping(ctx: Context, matches: list[ProductMatch]) -> Draft:
     draft = Draft()
     subtotal = Decimal(0)
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            _price_line(product, rows, ctx, draft)
-            if rows:
-                subtotal = min(price.amount for _variant, price in rows)
-            draft.link(_product_path(product))
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        _price_line(product, rows, ctx, draft)
+        if rows:
+            subtotal = min(price.amount for _variant, price in rows)
+        draft.link(_product_path(product))
     if not _shipping_lines(ctx, draft, subtotal, days=False):
         draft.lines.append(_("I have no shipping rate for this market."))
         draft.helpful = False
@@ -373,16 +378,15 @@ def compose_delivery_time(ctx: Context, matches: list[ProductMatch]) -> Draft:
     if not _shipping_lines(ctx, draft, Decimal(0), days=True):
         draft.lines.append(_("I have no delivery times for this market."))
         draft.helpful = False
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            if rows and all(variant.stock <= 0 for variant, _price in rows):
-                draft.lines.append(
-                    _("%(product)s is out of stock at the moment.")
-                    % {"product": product.name}
-                )
-            draft.link(_product_path(product))
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        if rows and all(variant.stock <= 0 for variant, _price in rows):
+            draft.lines.append(
+                _("%(product)s is out of stock at the moment.")
+                % {"product": product.name}
+            )
+        draft.link(_product_path(product))
     return draft
 
 
@@ -575,28 +579,27 @@ def _cheaper_offers(
 def compose_discount(ctx: Context, matches: list[ProductMatch]) -> Draft:
     """The reductions running now, from `price_effective`; never a made-up code."""
     draft = Draft()
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            reduced = [price for _variant, price in rows if price.is_reduced]
-            if reduced:
-                _reduction_line(product, reduced[0], ctx, draft)
-            else:
-                draft.lines.append(
-                    _("%(product)s is not reduced at the moment; it costs %(price)s.")
-                    % {
-                        "product": product.name,
-                        "price": draft.fact(
-                            price_text(
-                                min((r[1] for r in rows), key=lambda p: p.amount), ctx
-                            )
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        reduced = [price for _variant, price in rows if price.is_reduced]
+        if reduced:
+            _reduction_line(product, reduced[0], ctx, draft)
+        else:
+            draft.lines.append(
+                _("%(product)s is not reduced at the moment; it costs %(price)s.")
+                % {
+                    "product": product.name,
+                    "price": draft.fact(
+                        price_text(
+                            min((r[1] for r in rows), key=lambda p: p.amount), ctx
                         )
-                        if rows
-                        else "",
-                    }
-                )
-            draft.link(_product_path(product))
+                    )
+                    if rows
+                    else "",
+                }
+            )
+        draft.link(_product_path(product))
     offers = current_reductions(ctx=ctx)
     if offers:
         draft.lines.append(_("Reduced right now:"))
@@ -657,13 +660,12 @@ def current_reductions(*, ctx: Context) -> list[tuple[Product, EffectivePrice]]:
 def compose_competitor(ctx: Context, matches: list[ProductMatch]) -> Draft:
     """Facts to compare with: specifications, price, delivery, withdrawal, warranty."""
     draft = Draft()
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            _price_line(product, rows, ctx, draft)
-            _spec_lines(product, ctx, draft, limit=None)
-            draft.link(_product_path(product))
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        _price_line(product, rows, ctx, draft)
+        _spec_lines(product, ctx, draft, limit=None)
+        draft.link(_product_path(product))
     low, high = ctx.market.delivery_days_min, ctx.market.delivery_days_max
     draft.lines.append(
         _("We deliver in %(duration)s.") % {"duration": duration_text(low, high, draft)}

@@ -30,6 +30,8 @@ import numpy as np
 from shop.reviews.sentiment import (
     softmax_regression_apply,
     softmax_regression_train,
+    stored_head_read,
+    stored_head_write,
     text_embedding,
 )
 from support.assistant.types import INTENTS
@@ -726,13 +728,13 @@ def _head_fit() -> _Head:
 def intent_head_build() -> None:
     """Train the intent head on the examples and store it in intent_head.json."""
     head = _head_fit()
-    stored = {
-        "fingerprint": _fingerprint(),
-        "mean": np.round(head.mean, 6).tolist(),
-        "scale": np.round(head.scale, 6).tolist(),
-        "weights": np.round(head.weights, 6).tolist(),
-    }
-    HEAD_PATH.write_text(json.dumps(stored) + "\n", encoding="utf-8")
+    stored_head_write(
+        path=HEAD_PATH,
+        fingerprint=_fingerprint(),
+        mean=np.round(head.mean, 6),
+        scale=np.round(head.scale, 6),
+        weights=np.round(head.weights, 6),
+    )
 
 
 def _head_get() -> _Head:
@@ -754,17 +756,11 @@ def _head_fit_logged() -> _Head:
 
 
 def _head_read() -> _Head | None:
-    try:
-        stored = json.loads(HEAD_PATH.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    stored = stored_head_read(path=HEAD_PATH, fingerprint=_fingerprint())
+    if stored is None:
         return None
-    if stored.get("fingerprint") != _fingerprint():
-        return None
-    return _Head(
-        mean=np.asarray(stored["mean"]),
-        scale=np.asarray(stored["scale"]),
-        weights=np.asarray(stored["weights"]),
-    )
+    mean, scale, weights = stored
+    return _Head(mean=mean, scale=scale, weights=weights)
 
 
 def intent_scores(*, text: str, embedding: np.ndarray | None) -> IntentScores:
