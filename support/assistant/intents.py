@@ -707,10 +707,17 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _example_embedding(text: str, language: str) -> np.ndarray:
+    embedding = text_embedding(text=text, language=language)
+    if embedding is None:
+        raise ValueError(f"An intent example without words: {text!r}")
+    return embedding
+
+
 def _head_fit() -> _Head:
     texts, targets = _examples()
     embeddings = np.stack(
-        [text_embedding(text=text, language=language) for text, language in texts]
+        [_example_embedding(text, language) for text, language in texts]
     )
     mean = embeddings.mean(axis=0)
     scale = embeddings.std(axis=0) + 1e-6
