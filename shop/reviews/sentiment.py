@@ -244,31 +244,61 @@ def _head_fit(encoder: Any) -> _Head:
     return _Head(mean=mean, scale=scale, weights=weights)
 
 
-def _head_read() -> _Head | None:
-    """The stored head, or None when it is missing or was trained from other data."""
+def stored_head_read(
+    *, path: Path, fingerprint: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A stored classifier head (mean, scale, weights), or None when the file is
+    missing or was trained from other data than `fingerprint` says."""
     try:
-        stored = json.loads(HEAD_PATH.read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    if stored.get("fingerprint") != _fingerprint():
+    if stored.get("fingerprint") != fingerprint:
         return None
-    return _Head(
-        mean=np.asarray(stored["mean"]),
-        scale=np.asarray(stored["scale"]),
-        weights=np.asarray(stored["weights"]),
+    return (
+        np.asarray(stored["mean"]),
+        np.asarray(stored["scale"]),
+        np.asarray(stored["weights"]),
     )
+
+
+def stored_head_write(
+    *,
+    path: Path,
+    fingerprint: str,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    weights: np.ndarray,
+) -> None:
+    """Store a classifier head with the fingerprint of what it was trained from."""
+    stored = {
+        "fingerprint": fingerprint,
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "weights": weights.tolist(),
+    }
+    path.write_text(json.dumps(stored) + "\n", encoding="utf-8")
+
+
+def _head_read() -> _Head | None:
+    """The stored head, or None when it is missing or was trained from other data."""
+    stored = stored_head_read(path=HEAD_PATH, fingerprint=_fingerprint())
+    if stored is None:
+        return None
+    mean, scale, weights = stored
+    return _Head(mean=mean, scale=scale, weights=weights)
 
 
 def sentiment_head_build() -> None:
     """Train the head on the seed sentences and store it in sentiment_head.json."""
     head = _head_fit(_encoder_load())
-    stored = {
-        "fingerprint": _fingerprint(),
-        "mean": head.mean.tolist(),
-        "scale": head.scale.tolist(),
-        "weights": head.weights.tolist(),
-    }
-    HEAD_PATH.write_text(json.dumps(stored) + "\n", encoding="utf-8")
+    stored_head_write(
+        path=HEAD_PATH,
+        fingerprint=_fingerprint(),
+        mean=head.mean,
+        scale=head.scale,
+        weights=head.weights,
+    )
 
 
 def _scorer_load() -> _Scorer:

@@ -18,6 +18,7 @@ from babel.dates import format_date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shop.catalog.selectors import product_detail_for_market
 from shop.checkout.services.cart import variant_label
@@ -86,6 +87,18 @@ def amount_text(amount: Decimal, ctx: Context) -> str:
 def date_text(day: date, ctx: Context) -> str:
     locale = babel_locale(ctx.language, ctx.market.default_country)
     return format_date(day, format="long", locale=locale)
+
+
+def days_text(low: int, high: int) -> str:
+    """`1–3`, or `2` when the range is one day."""
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def duration_text(low: int, high: int, draft: "Draft") -> str:
+    """`1–3 business days` / `1 business day`; the figures become a fact."""
+    return ngettext("%(days)s business day", "%(days)s business days", high) % {
+        "days": draft.fact(days_text(low, high))
+    }
 
 
 def _product_path(product: Product) -> str:
@@ -231,15 +244,24 @@ def _ask_product(draft: Draft) -> Draft:
 # --- One composer per intent ------------------------------------------------------
 
 
+def _named_product(
+    ctx: Context, matches: list[ProductMatch]
+) -> tuple[Product, list[tuple[Variant, EffectivePrice]]] | None:
+    """The product the message names, with its chosen variants and their prices."""
+    if not matches:
+        return None
+    product = _detail(matches[0], ctx)
+    if product is None:
+        return None
+    return product, _chosen(product, matches[0], ctx)
+
+
 def compose_product_question(ctx: Context, matches: list[ProductMatch]) -> Draft:
     draft = Draft()
-    if not matches:
+    named = _named_product(ctx, matches)
+    if named is None:
         return _ask_product(draft)
-    match = matches[0]
-    product = _detail(match, ctx)
-    if product is None:
-        return _ask_product(draft)
-    rows = _chosen(product, match, ctx)
+    product, rows = named
     tone = ctx.market.tone_profile
     if tone == ToneProfile.DIRECT:
         _price_line(product, rows, ctx, draft)
@@ -258,26 +280,21 @@ def compose_product_question(ctx: Context, matches: list[ProductMatch]) -> Draft
 
 def compose_availability(ctx: Context, matches: list[ProductMatch]) -> Draft:
     draft = Draft()
-    if not matches:
+    named = _named_product(ctx, matches)
+    if named is None:
         return _ask_product(draft)
-    match = matches[0]
-    product = _detail(match, ctx)
-    if product is None:
-        return _ask_product(draft)
-    rows = _chosen(product, match, ctx)
+    product, rows = named
     if not rows:
         _price_line(product, rows, ctx, draft)
         return draft
     parts = []
     for variant, _price in rows:
-        label = variant_label(variant) or product.name
+        label = variant_label(variant)
         if variant.stock > 0:
-            parts.append(
-                _("%(variant)s: %(count)s in stock")
-                % {"variant": label, "count": draft.fact(str(variant.stock))}
-            )
+            stock = _("%(count)s in stock") % {"count": draft.fact(str(variant.stock))}
         else:
-            parts.append(_("%(variant)s: out of stock") % {"variant": label})
+            stock = _("out of stock")
+        parts.append(f"{label}: {stock}" if label else stock)
     draft.lines.append(
         _("%(product)s: %(stock)s.")
         % {"product": product.name, "stock": "; ".join(parts)}
@@ -285,8 +302,8 @@ def compose_availability(ctx: Context, matches: list[ProductMatch]) -> Draft:
     if any(variant.stock > 0 for variant, _price in rows):
         low, high = ctx.market.delivery_days_min, ctx.market.delivery_days_max
         draft.lines.append(
-            _("In-stock items ship within %(days)s business days.")
-            % {"days": draft.fact(f"{low}–{high}")}
+            _("In-stock items ship within %(duration)s.")
+            % {"duration": duration_text(low, high, draft)}
         )
     draft.link(_product_path(product))
     return draft
@@ -302,8 +319,7 @@ def _shipping_lines(
         values = {
             "method": option.name,
             "carrier": option.carrier,
-            "price": draft.fact(amount_text(option.amount, ctx)),
-            "days": draft.fact(f"{option.days_min}–{option.days_max}"),
+            "duration": duration_text(option.days_min, option.days_max, draft),
         }
         rate = option.method.market_rates[0]  # type: ignore[attr-defined]
         if days:
@@ -311,26 +327,30 @@ def _shipping_lines(
             values["last"] = date_text(option.last_day, ctx)
             draft.lines.append(
                 _(
-                    "%(method)s (%(carrier)s): %(days)s business days, "
-                    "arriving between %(first)s and %(last)s if you order now."
+                    "%(method)s (%(carrier)s): %(duration)s, arriving between "
+                    "%(first)s and %(last)s if you order now."
                 )
                 % values
             )
-        elif rate.free_above is not None and not option.is_free:
+            continue
+        if option.is_free:
+            draft.lines.append(
+                _("Shipping %(method)s (%(carrier)s): free, %(duration)s.") % values
+            )
+            continue
+        values["price"] = draft.fact(amount_text(option.amount, ctx))
+        if rate.free_above is not None:
             values["free"] = draft.fact(amount_text(rate.free_above, ctx))
             draft.lines.append(
                 _(
                     "Shipping %(method)s (%(carrier)s): %(price)s, free from "
-                    "%(free)s, %(days)s business days."
+                    "%(free)s, %(duration)s."
                 )
                 % values
             )
         else:
             draft.lines.append(
-                _(
-                    "Shipping %(method)s (%(carrier)s): %(price)s, "
-                    "%(days)s business days."
-                )
+                _("Shipping %(method)s (%(carrier)s): %(price)s, %(duration)s.")
                 % values
             )
     return options
@@ -339,14 +359,13 @@ def _shipping_lines(
 def compose_price_shipping(ctx: Context, matches: list[ProductMatch]) -> Draft:
     draft = Draft()
     subtotal = Decimal(0)
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            _price_line(product, rows, ctx, draft)
-            if rows:
-                subtotal = min(price.amount for _variant, price in rows)
-            draft.link(_product_path(product))
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        _price_line(product, rows, ctx, draft)
+        if rows:
+            subtotal = min(price.amount for _variant, price in rows)
+        draft.link(_product_path(product))
     if not _shipping_lines(ctx, draft, subtotal, days=False):
         draft.lines.append(_("I have no shipping rate for this market."))
         draft.helpful = False
@@ -359,16 +378,15 @@ def compose_delivery_time(ctx: Context, matches: list[ProductMatch]) -> Draft:
     if not _shipping_lines(ctx, draft, Decimal(0), days=True):
         draft.lines.append(_("I have no delivery times for this market."))
         draft.helpful = False
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            if rows and all(variant.stock <= 0 for variant, _price in rows):
-                draft.lines.append(
-                    _("%(product)s is out of stock at the moment.")
-                    % {"product": product.name}
-                )
-            draft.link(_product_path(product))
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        if rows and all(variant.stock <= 0 for variant, _price in rows):
+            draft.lines.append(
+                _("%(product)s is out of stock at the moment.")
+                % {"product": product.name}
+            )
+        draft.link(_product_path(product))
     return draft
 
 
@@ -561,24 +579,27 @@ def _cheaper_offers(
 def compose_discount(ctx: Context, matches: list[ProductMatch]) -> Draft:
     """The reductions running now, from `price_effective`; never a made-up code."""
     draft = Draft()
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            reduced = [price for _variant, price in rows if price.is_reduced]
-            if reduced:
-                _reduction_line(product, reduced[0], ctx, draft)
-            else:
-                draft.lines.append(
-                    _("%(product)s is not reduced at the moment; it costs %(price)s.")
-                    % {
-                        "product": product.name,
-                        "price": draft.fact(price_text(rows[0][1], ctx))
-                        if rows
-                        else "",
-                    }
-                )
-            draft.link(_product_path(product))
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        reduced = [price for _variant, price in rows if price.is_reduced]
+        if reduced:
+            _reduction_line(product, reduced[0], ctx, draft)
+        else:
+            draft.lines.append(
+                _("%(product)s is not reduced at the moment; it costs %(price)s.")
+                % {
+                    "product": product.name,
+                    "price": draft.fact(
+                        price_text(
+                            min((r[1] for r in rows), key=lambda p: p.amount), ctx
+                        )
+                    )
+                    if rows
+                    else "",
+                }
+            )
+        draft.link(_product_path(product))
     offers = current_reductions(ctx=ctx)
     if offers:
         draft.lines.append(_("Reduced right now:"))
@@ -639,17 +660,15 @@ def current_reductions(*, ctx: Context) -> list[tuple[Product, EffectivePrice]]:
 def compose_competitor(ctx: Context, matches: list[ProductMatch]) -> Draft:
     """Facts to compare with: specifications, price, delivery, withdrawal, warranty."""
     draft = Draft()
-    if matches:
-        product = _detail(matches[0], ctx)
-        if product is not None:
-            rows = _chosen(product, matches[0], ctx)
-            _price_line(product, rows, ctx, draft)
-            _spec_lines(product, ctx, draft, limit=None)
-            draft.link(_product_path(product))
+    named = _named_product(ctx, matches)
+    if named is not None:
+        product, rows = named
+        _price_line(product, rows, ctx, draft)
+        _spec_lines(product, ctx, draft, limit=None)
+        draft.link(_product_path(product))
     low, high = ctx.market.delivery_days_min, ctx.market.delivery_days_max
     draft.lines.append(
-        _("We deliver in %(days)s business days.")
-        % {"days": draft.fact(f"{low}–{high}")}
+        _("We deliver in %(duration)s.") % {"duration": duration_text(low, high, draft)}
     )
     if ctx.market.withdrawal_days:
         draft.lines.append(

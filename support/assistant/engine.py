@@ -29,7 +29,11 @@ from support.assistant.types import AssistantReply, Turn
 CONFIDENCE_THRESHOLD = 0.5
 AMBIGUITY_GAP = 0.15
 # A sentiment score at or below this is "strongly negative": a person takes over.
-NEGATIVE_SCORE = -0.8
+# The review scorer gives plain questions about a late parcel about -0.2 and a
+# return because shoes do not fit about -0.6 (a return is negative news, not
+# anger), so returns are exempt and the bar sits above that.
+NEGATIVE_SCORE = -0.55
+NEGATIVE_EXEMPT = {"small_talk", "returns"}
 # After this many unhelpful answers in a conversation, a person takes over.
 UNHELPFUL_LIMIT = 2
 MAX_TEXT = 2000
@@ -158,23 +162,30 @@ def assistant_answer(
         scores = intent_scores(text=text, embedding=embedding)
         intent, confidence = scores.best, scores.confidence
         previous = _previous_assistant(history)
-        if intent in ("human", "complaint") and not _unclear(scores):
-            reason = "requested" if intent == "human" else "complaint"
+        if intent == "human" and not _unclear(scores):
             return _reply(
-                text=_handoff_text(reason),
+                text=_handoff_text("requested"),
                 language=language,
                 intent=intent,
                 confidence=confidence,
-                handoff_reason=reason,
+                handoff_reason="requested",
             )
         sentiment = sentiment_of_embedding(embedding=embedding, language=language)
-        if sentiment.score <= NEGATIVE_SCORE and intent != "small_talk":
+        if sentiment.score <= NEGATIVE_SCORE and intent not in NEGATIVE_EXEMPT:
             return _reply(
                 text=_handoff_text("negative"),
                 language=language,
                 intent=intent if not _unclear(scores) else "complaint",
                 confidence=confidence,
                 handoff_reason="negative",
+            )
+        if intent == "complaint" and not _unclear(scores):
+            return _reply(
+                text=_handoff_text("complaint"),
+                language=language,
+                intent=intent,
+                confidence=confidence,
+                handoff_reason="complaint",
             )
         if _unclear(scores):
             if previous is not None and previous.clarify:

@@ -30,6 +30,8 @@ import numpy as np
 from shop.reviews.sentiment import (
     softmax_regression_apply,
     softmax_regression_train,
+    stored_head_read,
+    stored_head_write,
     text_embedding,
 )
 from support.assistant.types import INTENTS
@@ -45,10 +47,20 @@ _STEPS = 600
 # Added to an intent's logit per keyword hit (at most two hits count).
 KEYWORD_BONUS = 3.0
 
-# Keyword stems per intent, accents folded and lower case. A stem ending in "*"
-# matches any word that starts with it; otherwise the whole word (or phrase).
+# Keyword stems per intent, accents folded and lower case. A word ending in "*"
+# matches any word that starts with it; other words match whole; a phrase matches
+# its words in a row.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "human": (
+        "echten menschen",
+        "vrai conseiller",
+        "service client",
+        "atencion al cliente",
+        "customer service",
+        "persona real",
+        "pessoa real",
+        "transfere",
+        "atendimento",
         "human*",
         "real person",
         "a person",
@@ -83,6 +95,22 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "admin",
     ),
     "complaint": (
+        "hate",
+        "useless",
+        "stupid",
+        "garbage",
+        "rubbish",
+        "hasse",
+        "nutzlos",
+        "deteste",
+        "odio",
+        "inutil",
+        "benci",
+        "payah",
+        "horrible",
+        "horrivel",
+        "schrecklich",
+        "miserabel",
         "complain*",
         "broken",
         "damaged",
@@ -168,6 +196,13 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "dikirim",
     ),
     "returns": (
+        "devuelv*",
+        "dinheiro de volta",
+        "money back",
+        "geld zuruck",
+        "uang saya dikembalikan",
+        "dikembalikan",
+        "renvoyer",
         "return*",
         "send back",
         "send it back",
@@ -202,6 +237,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "tukar",
     ),
     "payment_methods": (
+        "regler",
+        "payer par",
+        "pay by",
+        "pay with",
         "pay",
         "paying",
         "payment*",
@@ -226,13 +265,17 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "cartao",
         "pix",
         "boleto",
-        "bayar",
+        "bayar*",
         "pembayaran",
         "kartu kredit",
         "transfer bank",
         "cod",
     ),
     "price_shipping": (
+        "pay for shipping",
+        "payer pour la livraison",
+        "cobran por enviar",
+        "fica o frete",
         "shipping cost*",
         "cost of shipping",
         "delivery cost*",
@@ -270,6 +313,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "berapa harga*",
     ),
     "delivery_time": (
+        "delivery window",
+        "how fast",
+        "wie schnell",
+        "sous combien",
+        "en cuantos dias",
+        "em quantos dias",
+        "quanto tempo leva",
+        "makan waktu",
         "how long",
         "how many days",
         "when will it arrive",
@@ -296,6 +347,15 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "berapa hari",
     ),
     "availability": (
+        "reste*",
+        "queda",
+        "quedan",
+        "existencias",
+        "sisa",
+        "ready gak",
+        "still have",
+        "still get",
+        "noch da",
         "in stock",
         "available",
         "availability",
@@ -323,6 +383,24 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "masih ada",
     ),
     "product_question": (
+        "fabric",
+        "stoff",
+        "tissu",
+        "tela",
+        "tecido",
+        "kain",
+        "technische* daten",
+        "datenblatt",
+        "potencia",
+        "leistung",
+        "puissance",
+        "daya",
+        "dimens*",
+        "medidas",
+        "made from",
+        "feita de",
+        "hecha",
+        "terbuat",
         "size",
         "sizes",
         "dimension*",
@@ -365,6 +443,23 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "fassungsvermogen",
     ),
     "small_talk": (
+        "hasta luego",
+        "sampai jumpa",
+        "ate logo",
+        "a bientot",
+        "bis bald",
+        "see you",
+        "good evening",
+        "guten abend",
+        "bonsoir",
+        "buenas tardes",
+        "boa noite",
+        "selamat malam",
+        "valeu",
+        "beleza",
+        "alles klar",
+        "vale",
+        "oke",
         "hi",
         "hello",
         "hey",
@@ -404,6 +499,20 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "bot",
     ),
     "price_over_budget": (
+        "demasiado car*",
+        "cara demais",
+        "caro demais",
+        "em conta",
+        "too much",
+        "out of my budget",
+        "only spend",
+        "can only spend",
+        "zu teuer",
+        "trop cher*",
+        "depasse",
+        "fora do meu orcamento",
+        "se salen",
+        "kemahalan",
         "too expensive",
         "cheaper",
         "budget",
@@ -427,6 +536,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "kemahalan",
     ),
     "price_discount": (
+        "reduziert*",
+        "reduced",
+        "reduit*",
+        "rebajad*",
+        "en promo",
+        "em promocao",
+        "lagi diskon",
+        "soldes",
         "discount*",
         "coupon*",
         "promo code",
@@ -456,6 +573,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "potongan",
     ),
     "price_competitor": (
+        "anderer handler",
+        "anderen handler*",
+        "another store",
+        "other stores",
+        "otras tiendas",
+        "frente a",
+        "concorrentes",
+        "distingue",
         "amazon",
         "competitor*",
         "competition",
@@ -502,10 +627,13 @@ def text_fold(text: str) -> str:
 
 
 def _pattern(stem: str) -> str:
-    folded = text_fold(stem)
-    if folded.endswith("*"):
-        return r"\b" + re.escape(folded[:-1]).replace(r"\ ", r"\s+") + r"\w*"
-    return r"\b" + re.escape(folded).replace(r"\ ", r"\s+") + r"\b"
+    words = []
+    for word in text_fold(stem).split():
+        if word.endswith("*"):
+            words.append(re.escape(word[:-1]) + r"\w*")
+        else:
+            words.append(re.escape(word) + r"\b")
+    return r"\b" + r"\s+".join(words)
 
 
 _KEYWORD_PATTERNS = {
@@ -514,13 +642,20 @@ _KEYWORD_PATTERNS = {
 }
 
 
+ORDER_NUMBER = re.compile(r"\bTW-[A-Z0-9]{6}\b", re.IGNORECASE)
+
+
 def keyword_hits(*, text: str) -> dict[str, int]:
-    """How many keyword stems of each intent the text contains."""
+    """How many keyword stems of each intent the text contains; an order number
+    counts twice for the order's status."""
     folded = text_fold(text)
-    return {
+    hits = {
         intent: len(pattern.findall(folded))
         for intent, pattern in _KEYWORD_PATTERNS.items()
     }
+    if ORDER_NUMBER.search(text):
+        hits["order_status"] += 2
+    return hits
 
 
 @dataclass(frozen=True)
@@ -572,10 +707,17 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _example_embedding(text: str, language: str) -> np.ndarray:
+    embedding = text_embedding(text=text, language=language)
+    if embedding is None:
+        raise ValueError(f"An intent example without words: {text!r}")
+    return embedding
+
+
 def _head_fit() -> _Head:
     texts, targets = _examples()
     embeddings = np.stack(
-        [text_embedding(text=text, language=language) for text, language in texts]
+        [_example_embedding(text, language) for text, language in texts]
     )
     mean = embeddings.mean(axis=0)
     scale = embeddings.std(axis=0) + 1e-6
@@ -593,13 +735,13 @@ def _head_fit() -> _Head:
 def intent_head_build() -> None:
     """Train the intent head on the examples and store it in intent_head.json."""
     head = _head_fit()
-    stored = {
-        "fingerprint": _fingerprint(),
-        "mean": np.round(head.mean, 6).tolist(),
-        "scale": np.round(head.scale, 6).tolist(),
-        "weights": np.round(head.weights, 6).tolist(),
-    }
-    HEAD_PATH.write_text(json.dumps(stored) + "\n", encoding="utf-8")
+    stored_head_write(
+        path=HEAD_PATH,
+        fingerprint=_fingerprint(),
+        mean=np.round(head.mean, 6),
+        scale=np.round(head.scale, 6),
+        weights=np.round(head.weights, 6),
+    )
 
 
 def _head_get() -> _Head:
@@ -621,17 +763,11 @@ def _head_fit_logged() -> _Head:
 
 
 def _head_read() -> _Head | None:
-    try:
-        stored = json.loads(HEAD_PATH.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    stored = stored_head_read(path=HEAD_PATH, fingerprint=_fingerprint())
+    if stored is None:
         return None
-    if stored.get("fingerprint") != _fingerprint():
-        return None
-    return _Head(
-        mean=np.asarray(stored["mean"]),
-        scale=np.asarray(stored["scale"]),
-        weights=np.asarray(stored["weights"]),
-    )
+    mean, scale, weights = stored
+    return _Head(mean=mean, scale=scale, weights=weights)
 
 
 def intent_scores(*, text: str, embedding: np.ndarray | None) -> IntentScores:
