@@ -191,9 +191,10 @@ function setup(root) {
   function open(focus) {
     panel.hidden = false;
     if (toggle) {
+      // Only the floating panel stays open from page to page.
       toggle.setAttribute("aria-expanded", "true");
+      window.sessionStorage.setItem(OPEN_KEY, "1");
     }
-    window.sessionStorage.setItem(OPEN_KEY, "1");
     load();
     if (focus) {
       input.focus();
