@@ -73,6 +73,8 @@ def main() -> None:
 
     intent_right = language_right = 0
     fact_questions = fact_right = 0
+    # Facts of the replies whose intent was right: wrong facts, not a missed intent.
+    fact_questions_on_intent = fact_right_on_intent = 0
     true_pos = false_pos = false_neg = 0
     latencies: list[float] = []
     misses: list[str] = []
@@ -92,6 +94,9 @@ def main() -> None:
         if facts:
             fact_questions += 1
             fact_right += not missing
+            if intent_ok:
+                fact_questions_on_intent += 1
+                fact_right_on_intent += not missing
         if reply.handoff and expected_handoff:
             true_pos += 1
         elif reply.handoff:
@@ -117,6 +122,11 @@ def main() -> None:
         "fact_correctness": round(fact_right / fact_questions, 4)
         if fact_questions
         else 1.0,
+        "fact_correctness_when_intent_right": round(
+            fact_right_on_intent / fact_questions_on_intent, 4
+        )
+        if fact_questions_on_intent
+        else 1.0,
         "handoff_precision": round(true_pos / (true_pos + false_pos), 4)
         if true_pos + false_pos
         else 1.0,
@@ -131,7 +141,8 @@ def main() -> None:
         print(line)
     print(
         f"questions {total}: intent accuracy {figures['intent_accuracy']:.1%}, "
-        f"facts {fact_right}/{fact_questions} correct, handoff precision "
+        f"facts {fact_right}/{fact_questions} correct ({fact_right_on_intent}/"
+        f"{fact_questions_on_intent} where the intent was right), handoff precision "
         f"{figures['handoff_precision']:.1%} recall {figures['handoff_recall']:.1%}, "
         f"language {figures['language_accuracy']:.1%}, latency p50 "
         f"{figures['latency_p50_ms']} ms p95 {figures['latency_p95_ms']} ms"

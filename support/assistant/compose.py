@@ -368,7 +368,8 @@ def compose_price_shipping(ctx: Context, matches: list[ProductMatch]) -> Draft:
         draft.link(_product_path(product))
     if not _shipping_lines(ctx, draft, subtotal, days=False):
         draft.lines.append(_("I have no shipping rate for this market."))
-        draft.helpful = False
+        # A price answered is still an answer; only nothing at all is not.
+        draft.helpful = bool(draft.facts)
     _articles(draft, ctx, [ArticleTopic.SHIPPING])
     return draft
 

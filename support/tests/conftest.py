@@ -67,6 +67,9 @@ def colours() -> dict[str, AttributeValue]:
     }
 
 
+MAT_PRICES = {"DE": "89.99", "US": "79.00", "FR": "92.99"}
+
+
 @pytest.fixture
 def catalog(colours) -> dict[str, Product]:
     """A yoga mat (two colours, specs) and kettles named Brew and Brew Pro."""
@@ -77,8 +80,8 @@ def catalog(colours) -> dict[str, Product]:
         category=mats,
         names={"en": "Yoga mat Cork", "de": "Yogamatte Cork", "fr": "Tapis Cork"},
         variants=[
-            ("YOGA-CORK-BLUE", 3, {"DE": "89.99", "US": "79.00"}, [colours["blue"]]),
-            ("YOGA-CORK-SAND", 0, {"DE": "89.99", "US": "79.00"}, [colours["sand"]]),
+            ("YOGA-CORK-BLUE", 3, MAT_PRICES, [colours["blue"]]),
+            ("YOGA-CORK-SAND", 0, MAT_PRICES, [colours["sand"]]),
         ],
     )
     make_spec(
