@@ -175,7 +175,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.reviews.tasks.reviews_unscored_score",
         "schedule": crontab(minute="*/10"),
     },
+    "assistant-product-vectors-refresh": {
+        "task": "support.tasks.product_vectors_refresh_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+
+# The shopping assistant may phrase its answers through a language model at an
+# OpenAI-compatible endpoint; off when the URL is empty (the built-in answers stand).
+ASSISTANT_LLM_URL = os.environ.get("ASSISTANT_LLM_URL", "")
+ASSISTANT_LLM_MODEL = os.environ.get("ASSISTANT_LLM_MODEL", "")
+ASSISTANT_LLM_API_KEY = os.environ.get("ASSISTANT_LLM_API_KEY", "")
 
 # Anonymous storefront pages are cached per market and language; 0 turns it off.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "600"))
@@ -336,6 +346,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MEDIA_CAPTURE_PAGES = [
     r"^/[a-z-]+/live/\d+/studio/$",
     r"^/[a-z-]+/support/[^/]+/call/",
+    r"^/[a-z-]+/support/$",  # speech recognition on the support page
 ]
 # Request bodies: the first matching path prefix sets the limit (config.body_limit).
 REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1 << 20)))
@@ -383,4 +394,27 @@ LOGGING = {
         "gunicorn.access": {**_REDACTED_LOGGER, "propagate": False},
         "gunicorn.error": {**_REDACTED_LOGGER, "propagate": False},
     },
+}
+
+# --- Support ---------------------------------------------------------------------
+# First-response target for a market without a support team row (minutes).
+SUPPORT_FIRST_RESPONSE_MINUTES = int(
+    os.environ.get("SUPPORT_FIRST_RESPONSE_MINUTES", "60")
+)
+# Chat messages a shopper may send per window (per conversation), and frames per
+# socket per window (signaling included).
+SUPPORT_MESSAGES_PER_WINDOW = int(os.environ.get("SUPPORT_MESSAGES_PER_WINDOW", "8"))
+SUPPORT_MESSAGE_WINDOW_SECONDS = 20
+SUPPORT_FRAMES_PER_WINDOW = 40
+# An assistant conversation idle this long counts as resolved by the assistant
+# (assumed); a shopper who writes again within a day reopens it.
+SUPPORT_IDLE_CLOSE_MINUTES = int(os.environ.get("SUPPORT_IDLE_CLOSE_MINUTES", "30"))
+SUPPORT_REOPEN_HOURS = 24
+CELERY_BEAT_SCHEDULE["support-first-response-alerts"] = {
+    "task": "support.tasks.first_response_alerts_task",
+    "schedule": crontab(minute="*"),
+}
+CELERY_BEAT_SCHEDULE["support-idle-conversations-close"] = {
+    "task": "support.tasks.conversations_idle_close_task",
+    "schedule": crontab(minute="*/5"),
 }

@@ -32,6 +32,8 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("live/", include("live.urls")),
+    path("support/help/", include("support.help_urls")),
+    path("support/", include("support.urls")),
     path("", include("shop.urls")),
     prefix_default_language=True,
 )

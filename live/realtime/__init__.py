@@ -44,6 +44,7 @@ Without ``REDIS_URL`` (the embedded default: one process, in-memory channel laye
 same state lives in this process's memory.
 """
 
+from config.sockets import window_hit
 from live.realtime.frames import (
     FRAME_MESSAGE_TYPE,
     FrameDecodeError,
@@ -62,7 +63,6 @@ from live.realtime.stores import (
     RedisStore,
     buffer_push,
     store_new,
-    window_hit,
 )
 from live.realtime.timing import queries_timed
 from live.realtime.timing import stamp as timing_stamp

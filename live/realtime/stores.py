@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -278,49 +277,7 @@ def buffer_push(show_id: int, item: str) -> None:
     pipe.execute()
 
 
-# --- Sliding-window limits (comment rate) ------------------------------------------
-# A sorted set per key holds the times of the hits still inside the window; a hit
-# is allowed, and recorded, only while fewer than `limit` remain. Fixed windows let
-# twice the limit through around a window's edge; this never does.
-_WINDOW_SCRIPT = """
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
-  return 0
-end
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], math.ceil(window))
-return 1
-"""
-
-_windows: dict[str, deque[float]] = {}
-_windows_lock = threading.Lock()
-
-
-def window_hit(*, key: str, limit: int, window_seconds: float) -> bool:
-    """Record one hit unless `limit` hits already fall in the last `window_seconds`.
-
-    Returns whether the hit was allowed. Redis when configured (shared by every
-    process), else this process's memory.
-    """
-    now = time.time()
-    if settings.REDIS_URL:
-        client = _sync_client()
-        script = client.register_script(_WINDOW_SCRIPT)
-        allowed = script(
-            keys=[f"live:window:{key}"],
-            args=[int(now * 1000), int(window_seconds * 1000), limit, uuid.uuid4().hex],
-        )
-        return bool(allowed)
-    with _windows_lock:
-        hits = _windows.setdefault(key, deque())
-        while hits and hits[0] <= now - window_seconds:
-            hits.popleft()
-        if len(hits) >= limit:
-            return False
-        hits.append(now)
-        return True
+# Sliding-window limits are shared by every app: config/sockets.py.
 
 
 def seq_skip(show_id: int) -> None:

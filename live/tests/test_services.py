@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from config import sockets as shared_sockets
 from live.models import (
     BannedWord,
     Comment,
@@ -496,10 +497,10 @@ def window_clock(request, settings, monkeypatch):
     """The rate limit's clock, set by the test, on Redis and on the in-memory store."""
     if request.param == "memory":
         settings.REDIS_URL = ""
-        monkeypatch.setattr(realtime_stores, "_windows", {})
+        monkeypatch.setattr(shared_sockets, "_windows", {})
     clock = SimpleNamespace(now=0.0)
     monkeypatch.setattr(
-        realtime_stores,
+        shared_sockets,
         "time",
         SimpleNamespace(time=lambda: clock.now, monotonic=time.monotonic),
     )

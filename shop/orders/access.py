@@ -62,6 +62,20 @@ def access_order(*, user, number: str) -> Order:
     return order
 
 
+def access_guest_order_by_email(*, number: str, email: str) -> Order:
+    """A guest order proven by its number and the email it was placed with; 404
+    otherwise, and always for an account order (its owner signs in instead)."""
+    order = (
+        order_detail_queryset()
+        .filter(number__iexact=number.strip(), user__isnull=True)
+        .first()
+    )
+    given = email.strip().lower().encode()
+    if order is None or not hmac.compare_digest(order.email.lower().encode(), given):
+        raise Http404
+    return order
+
+
 def access_guest_order(*, token: str) -> Order:
     """The guest order a signed link opens; 404 if forged, expired or not a guest's."""
     try:

@@ -152,18 +152,46 @@ def _with_bias(features: np.ndarray) -> np.ndarray:
 
 
 def _head_train(features: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    return softmax_regression_train(
+        features=features,
+        targets=targets,
+        classes=len(_CLASSES),
+        l2=_L2,
+        learning_rate=_LEARNING_RATE,
+        steps=_STEPS,
+    )
+
+
+def softmax_regression_train(
+    *,
+    features: np.ndarray,
+    targets: np.ndarray,
+    classes: int,
+    l2: float,
+    learning_rate: float,
+    steps: int,
+) -> np.ndarray:
+    """Weights (features + 1 bias row, classes) of an L2-regularised softmax
+    regression, classes weighted to count equally; deterministic from zero."""
     inputs = _with_bias(features)
-    onehot = np.eye(len(_CLASSES))[targets]
-    counts = np.bincount(targets, minlength=len(_CLASSES))
-    example_weights = (len(targets) / (len(_CLASSES) * counts))[targets][:, None]
-    weights = np.zeros((inputs.shape[1], len(_CLASSES)))
+    onehot = np.eye(classes)[targets]
+    counts = np.maximum(np.bincount(targets, minlength=classes), 1)
+    example_weights = (len(targets) / (classes * counts))[targets][:, None]
+    weights = np.zeros((inputs.shape[1], classes))
     penalty_mask = np.ones_like(weights)
     penalty_mask[-1] = 0.0  # the bias is not penalised
-    for _step in range(_STEPS):
+    for _step in range(steps):
         probabilities = _softmax(inputs @ weights)
         gradient = inputs.T @ ((probabilities - onehot) * example_weights) / len(inputs)
-        weights -= _LEARNING_RATE * (gradient + _L2 * penalty_mask * weights)
+        weights -= learning_rate * (gradient + l2 * penalty_mask * weights)
     return weights
+
+
+def softmax_regression_apply(
+    *, features: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Class probabilities of standardised features under trained weights."""
+    return _softmax(_with_bias(features) @ weights)
 
 
 def _encode(encoder: Any, texts: list[str]) -> np.ndarray:
@@ -216,31 +244,61 @@ def _head_fit(encoder: Any) -> _Head:
     return _Head(mean=mean, scale=scale, weights=weights)
 
 
-def _head_read() -> _Head | None:
-    """The stored head, or None when it is missing or was trained from other data."""
+def stored_head_read(
+    *, path: Path, fingerprint: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A stored classifier head (mean, scale, weights), or None when the file is
+    missing or was trained from other data than `fingerprint` says."""
     try:
-        stored = json.loads(HEAD_PATH.read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    if stored.get("fingerprint") != _fingerprint():
+    if stored.get("fingerprint") != fingerprint:
         return None
-    return _Head(
-        mean=np.asarray(stored["mean"]),
-        scale=np.asarray(stored["scale"]),
-        weights=np.asarray(stored["weights"]),
+    return (
+        np.asarray(stored["mean"]),
+        np.asarray(stored["scale"]),
+        np.asarray(stored["weights"]),
     )
+
+
+def stored_head_write(
+    *,
+    path: Path,
+    fingerprint: str,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    weights: np.ndarray,
+) -> None:
+    """Store a classifier head with the fingerprint of what it was trained from."""
+    stored = {
+        "fingerprint": fingerprint,
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "weights": weights.tolist(),
+    }
+    path.write_text(json.dumps(stored) + "\n", encoding="utf-8")
+
+
+def _head_read() -> _Head | None:
+    """The stored head, or None when it is missing or was trained from other data."""
+    stored = stored_head_read(path=HEAD_PATH, fingerprint=_fingerprint())
+    if stored is None:
+        return None
+    mean, scale, weights = stored
+    return _Head(mean=mean, scale=scale, weights=weights)
 
 
 def sentiment_head_build() -> None:
     """Train the head on the seed sentences and store it in sentiment_head.json."""
     head = _head_fit(_encoder_load())
-    stored = {
-        "fingerprint": _fingerprint(),
-        "mean": head.mean.tolist(),
-        "scale": head.scale.tolist(),
-        "weights": head.weights.tolist(),
-    }
-    HEAD_PATH.write_text(json.dumps(stored) + "\n", encoding="utf-8")
+    stored_head_write(
+        path=HEAD_PATH,
+        fingerprint=_fingerprint(),
+        mean=head.mean,
+        scale=head.scale,
+        weights=head.weights,
+    )
 
 
 def _scorer_load() -> _Scorer:
@@ -289,18 +347,40 @@ def _prepared(*, text: str, language: str) -> str:
     return cleaned
 
 
-def sentiment_score(*, text: str, language: str) -> SentimentResult:
-    """Score a review's text in its language: a score in [-1, 1] and a label."""
+def text_embedding(*, text: str, language: str) -> np.ndarray | None:
+    """The text's query embedding (384 numbers) as the scorer reads it; None when
+    it has no letter or digit. Other classifiers share it to encode a text once."""
     if language and language not in settings.SHOPPER_LANGUAGES:
         raise ValueError(f"Not a shopper language: {language!r}")
     prepared = _prepared(text=text, language=language)
     if not any(char.isalnum() for char in prepared):
+        return None
+    return _encode(_scorer_get().encoder, [prepared])[0]
+
+
+def passage_embeddings(*, texts: list[str]) -> np.ndarray:
+    """Passage embeddings of documents (e.g. product texts) to match queries with."""
+    encoder = _scorer_get().encoder
+    with _encode_lock:
+        vectors = encoder.passage(texts)
+    return np.asarray(vectors, dtype=np.float64)
+
+
+def sentiment_score(*, text: str, language: str) -> SentimentResult:
+    """Score a review's text in its language: a score in [-1, 1] and a label."""
+    embedding = text_embedding(text=text, language=language)
+    return sentiment_of_embedding(embedding=embedding, language=language)
+
+
+def sentiment_of_embedding(
+    *, embedding: np.ndarray | None, language: str
+) -> SentimentResult:
+    """The sentiment of a text from its `text_embedding`."""
+    if embedding is None:
         return SentimentResult(
             score=0.0, label=SentimentLabel.NEUTRAL, language=language
         )
-    scorer = _scorer_get()
-    embedding = _encode(scorer.encoder, [prepared])[0]
-    head = scorer.head
+    head = _scorer_get().head
     features = (embedding - head.mean) / head.scale
     probabilities = _softmax(_with_bias(features) @ head.weights)
     negative, _neutral, positive = probabilities

@@ -20,9 +20,11 @@ from shop.models import (
     AttributeValue,
     Category,
     Market,
+    Order,
     PriceHistory,
     Product,
     ProductImage,
+    Shipment,
     Specification,
     SpecificationKind,
     User,
@@ -44,6 +46,8 @@ COUNTED = (
     ProductImage,
     User,
     EmailAddress,
+    Order,
+    Shipment,
 )
 
 
@@ -303,3 +307,27 @@ def test_demo_texts_must_be_given_in_every_shopper_language(tmp_path):
 
     with pytest.raises(DemoDataError, match="categories.json outdoor"):
         load_catalog(data)
+
+
+def test_the_demo_shopper_has_orders_with_parcels_and_a_guest_order_exists(demo):
+    orders = {
+        order.number: order
+        for order in Order.objects.filter(number__startswith="TW-DEMO")
+    }
+
+    assert sorted(orders) == ["TW-DEMO01", "TW-DEMO02", "TW-DEMO03", "TW-DEMO04"]
+    assert {orders[n].user.email for n in ("TW-DEMO01", "TW-DEMO02", "TW-DEMO03")} == {
+        "shopper@example.com"
+    }
+    assert (orders["TW-DEMO04"].user, orders["TW-DEMO04"].email) == (
+        None,
+        "gast@example.com",
+    )
+    statuses = {number: order.status for number, order in orders.items()}
+    assert statuses == {
+        "TW-DEMO01": "delivered",
+        "TW-DEMO02": "shipped",
+        "TW-DEMO03": "paid",
+        "TW-DEMO04": "shipped",
+    }
+    assert Shipment.objects.filter(order__number__startswith="TW-DEMO").count() == 3

@@ -41,6 +41,9 @@ from shop.models import (
     AttributeValue,
     Category,
     Market,
+    Order,
+    OrderLine,
+    OrderStatus,
     Product,
     ProductImage,
     ShippingMethod,
@@ -52,8 +55,11 @@ from shop.models import (
     Variant,
     VariantPrice,
 )
-from shop.pricing.services import price_set, tax_rate_for
+from shop.orders.services import order_line_amounts
+from shop.pricing.selectors import price_effective
+from shop.pricing.services import money_round, price_set, tax_rate_for
 from shop.pricing.tax_import import local_tax_rates_import
+from shop.shipping.services.shipments import shipment_create, tracking_event_add
 
 # Every ninth product is on sale: a regular price, a lower one 20 days ago (so the
 # 30-day prior lowest price is worth showing), and the sale price now.
@@ -138,6 +144,8 @@ class DemoSeeder:
         self.write(f"Shipping: {zones} zones, {methods} methods")
         taxes = local_tax_rates_import(data=DEMO_TAX_RATES.read_bytes())
         self.write(f"ZIP code tax rates: {taxes.imported} ({', '.join(taxes.states)})")
+        orders = self.orders_seed()
+        self.write(f"Orders: {orders} demo orders with their parcels")
 
     def _product_plan(self) -> Iterator[tuple]:
         for ptype in self.catalog.product_types:
@@ -431,6 +439,133 @@ class DemoSeeder:
                     )
         return count
 
+    def orders_seed(self) -> int:
+        """The demo orders and their parcels; orders that exist are left alone."""
+        existing = set(
+            Order.objects.filter(
+                number__in=[row[0] for row in DEMO_ORDERS]
+            ).values_list("number", flat=True)
+        )
+        markets = {market.code: market for market in self.markets}
+        for (
+            number,
+            email,
+            guest_email,
+            code,
+            slug,
+            quantity,
+            days_ago,
+            scans,
+            carrier,
+            tracking,
+        ) in DEMO_ORDERS:
+            variant = (
+                Variant.objects.filter(product__slug=slug)
+                .select_related("product")
+                .order_by("position", "id")
+                .first()
+            )
+            market = markets.get(code)
+            if number in existing or variant is None or market is None:
+                continue
+            price = price_effective(variant=variant, market=market)
+            if price is None:
+                continue
+            user = User.objects.filter(email=email).first() if email else None
+            placed_at = self.now - timedelta(days=days_ago)
+            order = self.order_create(
+                number=number,
+                user=user,
+                email=email or guest_email,
+                market=market,
+                variant=variant,
+                quantity=quantity,
+                unit=price.amount,
+                placed_at=placed_at,
+            )
+            if carrier:
+                shipment = shipment_create(
+                    order=order, carrier=carrier, tracking_number=tracking
+                )
+                tracking_event_add(
+                    shipment=shipment,
+                    code="label_created",
+                    occurred_at=placed_at + timedelta(hours=6),
+                    external_id=f"{number}-label",
+                )
+                for position, (status, scan_days_ago, location) in enumerate(scans):
+                    tracking_event_add(
+                        shipment=shipment,
+                        code=status,
+                        occurred_at=self.now - timedelta(days=scan_days_ago),
+                        location=location,
+                        external_id=f"{number}-{position}",
+                    )
+        return len(DEMO_ORDERS)
+
+    def order_create(
+        self, *, number, user, email, market, variant, quantity, unit, placed_at
+    ) -> Order:
+        """A paid order of one line, as checkout leaves it."""
+        rate = self.taxes[market.pk]
+        gross = market.prices_include_tax
+        line_amount = unit * quantity
+        if gross:
+            tax = money_round(line_amount - line_amount / (1 + rate))
+        else:
+            tax = money_round(line_amount * rate)
+        shipping_rate = (
+            ShippingRate.objects.filter(market=market).select_related("method").first()
+        )
+        shipping = Decimal(0)
+        if shipping_rate is not None and not (
+            shipping_rate.free_above is not None
+            and line_amount >= shipping_rate.free_above
+        ):
+            shipping = shipping_rate.amount
+        method = shipping_rate.method if shipping_rate else None
+        order = Order.objects.create(
+            number=number,
+            user=user,
+            email=email,
+            language=market.language,
+            market=market,
+            currency=market.currency,
+            status=OrderStatus.PAID,
+            idempotency_key=f"demo-{number}",
+            full_name=user.full_name if user else "Erika Mustermann",
+            **DEMO_ADDRESSES[market.code],
+            country=market.default_country,
+            shipping_method=method,
+            shipping_method_name=method.name if method else "",
+            shipping_carrier=method.carrier if method else "",
+            delivery_days_min=method.delivery_days_min if method else 1,
+            delivery_days_max=method.delivery_days_max if method else 5,
+            subtotal=line_amount,
+            shipping=shipping,
+            tax=tax,
+            total=line_amount + shipping + (Decimal(0) if gross else tax),
+            prices_include_tax=gross,
+            duties_mode=market.duties_mode,
+            withdrawal_days=market.withdrawal_days,
+            placed_at=placed_at,
+            paid_at=placed_at,
+            payment_provider="offline-test",
+        )
+        OrderLine.objects.create(
+            order=order,
+            variant=variant,
+            product_name=variant.product.name,
+            sku=variant.sku,
+            quantity=quantity,
+            tax_rate=rate,
+            tax_amount=tax,
+            **order_line_amounts(
+                unit=unit, line=line_amount, tax=tax, rate=rate, gross=gross
+            ),
+        )
+        return order
+
     def accounts_seed(self) -> None:
         markets = {market.code: market for market in Market.objects.all()}
         for account in self.catalog.accounts:
@@ -469,6 +604,71 @@ class DemoSeeder:
 
 
 DEMO_STAFF_GROUP = "Demo staff"
+
+DEMO_ADDRESSES = {
+    "US": {
+        "line1": "1 Demo Street",
+        "postal_code": "10001",
+        "city": "New York",
+        "region": "NY",
+    },
+    "DE": {"line1": "Hauptstraße 5", "postal_code": "10115", "city": "Berlin"},
+}
+
+# Demo orders, found again by number (outside the TW-000001 sequence): the demo
+# shopper's account orders and one guest order proven by number and email.
+# (number, account email or None, guest email, market, product slug, quantity,
+#  days ago, scans as (status, days ago, location), carrier, tracking number)
+DEMO_ORDERS = (
+    (
+        "TW-DEMO01",
+        "shopper@example.com",
+        "",
+        "US",
+        "wireless-headphones-aura-studio",
+        1,
+        20,
+        (("in_transit", 18, "Chicago, IL"), ("delivered", 16, "Denver, CO")),
+        "USPS",
+        "9400100000000000000011",
+    ),
+    (
+        "TW-DEMO02",
+        "shopper@example.com",
+        "",
+        "US",
+        "daypack-35",
+        2,
+        3,
+        (("in_transit", 2, "Memphis, TN"),),
+        "UPS",
+        "1Z999AA10123456784",
+    ),
+    (
+        "TW-DEMO03",
+        "shopper@example.com",
+        "",
+        "US",
+        "yoga-mat-cork",
+        1,
+        1,
+        (),
+        "",
+        "",
+    ),
+    (
+        "TW-DEMO04",
+        None,
+        "gast@example.com",
+        "DE",
+        "electric-kettle-brew-pro",
+        1,
+        5,
+        (("in_transit", 4, "Leipzig"),),
+        "DHL",
+        "JJD000390007001",
+    ),
+)
 DEMO_STAFF_APPS = ("shop", "live", "support", "privacy")
 
 

@@ -6,12 +6,14 @@ tells a stranger whether the order exists.
 
 import pytest
 from django.core import signing
+from django.http import Http404
 from django.test import Client
 
 from shop.models import Order, User
 from shop.orders.access import (
     ORDER_LINK_SALT,
     access_guest_order,
+    access_guest_order_by_email,
     order_link_path,
     order_link_token,
 )
@@ -124,3 +126,30 @@ def test_a_guest_link_names_its_order_and_nothing_else():
     make_order()
 
     assert access_guest_order(token=order_link_token(order=order)) == order
+
+
+def test_a_guest_order_opens_with_its_number_and_email_in_any_case():
+    order = make_order(email="Gast@Example.com")
+
+    found = access_guest_order_by_email(
+        number=order.number.lower(), email=" gast@example.COM "
+    )
+
+    assert found.pk == order.pk
+
+
+@pytest.mark.parametrize(
+    "email", ["other@example.com", "gast@example.co", "", "gast@example.com.evil"]
+)
+def test_a_guest_order_stays_closed_with_another_email(email):
+    order = make_order(email="gast@example.com")
+
+    with pytest.raises(Http404):
+        access_guest_order_by_email(number=order.number, email=email)
+
+
+def test_an_account_order_never_opens_by_number_and_email():
+    order = make_order(user=make_user(), email="owner@example.com")
+
+    with pytest.raises(Http404):
+        access_guest_order_by_email(number=order.number, email="owner@example.com")

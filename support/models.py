@@ -1,1 +1,0 @@
-"""Support conversations: models arrive with the support work."""

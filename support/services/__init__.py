@@ -1,0 +1,1 @@
+"""Every write and rule of support: conversations, handoff, calls, outcomes."""
