@@ -93,6 +93,19 @@ def _reply(
     )
 
 
+def _handoff(
+    reason: str, *, language: str, intent: str, confidence: float, helpful: bool = True
+) -> AssistantReply:
+    return _reply(
+        text=_handoff_text(reason),
+        language=language,
+        intent=intent,
+        confidence=confidence,
+        handoff_reason=reason,
+        helpful=helpful,
+    )
+
+
 def _handoff_text(reason: str) -> str:
     if reason == "requested":
         return _("Of course. I am passing you to a member of our team.")
@@ -151,50 +164,45 @@ def assistant_answer(
     language = choice.language
     with translation.override(language):
         if choice.unsupported and explicit_language is None:
-            return _reply(
-                text=_handoff_text("unsupported_language"),
+            return _handoff(
+                "unsupported_language",
                 language=language,
                 intent="",
                 confidence=0.0,
-                handoff_reason="unsupported_language",
             )
         embedding = text_embedding(text=text, language=language)
         scores = intent_scores(text=text, embedding=embedding)
         intent, confidence = scores.best, scores.confidence
         previous = _previous_assistant(history)
         if intent == "human" and not _unclear(scores):
-            return _reply(
-                text=_handoff_text("requested"),
+            return _handoff(
+                "requested",
                 language=language,
                 intent=intent,
                 confidence=confidence,
-                handoff_reason="requested",
             )
         sentiment = sentiment_of_embedding(embedding=embedding, language=language)
         if sentiment.score <= NEGATIVE_SCORE and intent not in NEGATIVE_EXEMPT:
-            return _reply(
-                text=_handoff_text("negative"),
+            return _handoff(
+                "negative",
                 language=language,
                 intent=intent if not _unclear(scores) else "complaint",
                 confidence=confidence,
-                handoff_reason="negative",
             )
         if intent == "complaint" and not _unclear(scores):
-            return _reply(
-                text=_handoff_text("complaint"),
+            return _handoff(
+                "complaint",
                 language=language,
                 intent=intent,
                 confidence=confidence,
-                handoff_reason="complaint",
             )
         if _unclear(scores):
             if previous is not None and previous.clarify:
-                return _reply(
-                    text=_handoff_text("low_confidence"),
+                return _handoff(
+                    "low_confidence",
                     language=language,
                     intent="",
                     confidence=confidence,
-                    handoff_reason="low_confidence",
                     helpful=False,
                 )
             names = _intent_names()
