@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("live/", include("live.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("shop.urls")),
     prefix_default_language=True,
 )
