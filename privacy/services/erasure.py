@@ -6,13 +6,17 @@ finished entries recorded and the one it was in rolled back, so running the
 request again completes it. Running a completed request again changes nothing.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 
 from privacy.models import (
     DataSubjectRequest,
@@ -21,6 +25,7 @@ from privacy.models import (
     RequestStatus,
 )
 from privacy.registry import (
+    REDACTED,
     ErasureAction,
     PersonalDataEntry,
     Replacement,
@@ -33,6 +38,7 @@ from privacy.services.requests import (
     request_language,
     request_subject,
 )
+from shop.models import Order, User
 from shop.orders.mail import templated_email_send
 
 BATCH = 500
@@ -54,13 +60,85 @@ def _files_delete(entry: PersonalDataEntry, rows: Iterable[models.Model]) -> Non
                 file.storage.delete(file.name)
 
 
-def _apply(rows: list[models.Model], values: dict[str, Replacement]) -> None:
-    if not rows or not values:
+def subject_mentions(*, subject: Subject) -> re.Pattern[str] | None:
+    """A pattern of the ways the subject is named: address, name, street."""
+    words: set[str] = set()
+    if subject.email:
+        words |= {subject.email, subject.email.split("@")[0]}
+    names: list[str] = []
+    if subject.user_id is not None:
+        user = User.objects.filter(pk=subject.user_id).first()
+        if user is not None:
+            names.append(user.full_name)
+    orders = Order.objects.filter(
+        models.Q(user_id=subject.user_id) | models.Q(email__iexact=subject.email)
+        if subject.user_id is not None
+        else models.Q(email__iexact=subject.email)
+    )
+    for full_name, line1, line2 in orders.values_list("full_name", "line1", "line2"):
+        names.append(full_name)
+        words |= {line1, line2}
+    for name in names:
+        words.add(name)
+        words |= {part for part in name.split() if len(part) >= 3}
+    words = {word.strip() for word in words if len(word.strip()) >= 3}
+    if not words:
+        return None
+    alternatives = "|".join(
+        re.escape(word) for word in sorted(words, key=len, reverse=True)
+    )
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def _translated(entry: PersonalDataEntry) -> dict[str, list[str]]:
+    """Scrubbed fields that have per-language columns, with those columns."""
+    try:
+        options = translator.get_options_for_model(entry.model)
+    except NotRegistered:
+        return {}
+    return {
+        name: sorted(field.name for field in options.all_fields[name])
+        for name in entry.scrub
+        if name in options.all_fields
+    }
+
+
+def _scrub_columns(entry: PersonalDataEntry) -> tuple[str, ...]:
+    """The columns to scrub: a translated field's per-language ones instead of it."""
+    translated = _translated(entry)
+    columns: list[str] = []
+    for name in entry.scrub:
+        columns += translated.get(name, [name])
+    return tuple(columns)
+
+
+def _translated_originals_sync(entry: PersonalDataEntry, pks: list[Any]) -> None:
+    # The untranslated column of a translated field is out of modeltranslation's
+    # reach through the instance: it takes the scrubbed default-language value.
+    translated = _translated(entry)
+    if not translated or not pks:
+        return
+    default = build_localized_fieldname("", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    values = {name: models.F(f"{name}{default}") for name in translated}
+    queryset = entry.model._default_manager.get_queryset()
+    queryset.rewrite(False).filter(pk__in=pks).update(**values)  # type: ignore[attr-defined]
+
+
+def _apply(
+    rows: list[models.Model],
+    values: dict[str, Replacement],
+    scrub: tuple[str, ...] = (),
+    mentions: re.Pattern[str] | None = None,
+) -> None:
+    if not rows or not (values or (scrub and mentions)):
         return
     for row in rows:
         for name, value in _replacements(row, values).items():
             setattr(row, name, value)
-    fields = list(values)
+        if mentions is not None:
+            for name in scrub:
+                setattr(row, name, mentions.sub(REDACTED, getattr(row, name) or ""))
+    fields = [*values, *(scrub if mentions else ())]
     type(rows[0])._default_manager.bulk_update(rows, fields, batch_size=BATCH)
 
 
@@ -80,6 +158,7 @@ def _erase_queryset(
     rows: models.QuerySet,
     request: DataSubjectRequest,
     now: datetime,
+    mentions: re.Pattern[str] | None = None,
 ) -> dict[str, Any]:
     outcome: dict[str, Any] = {"action": str(entry.erasure), "count": 0}
     if entry.files:
@@ -89,6 +168,7 @@ def _erase_queryset(
         held = rows.filter(rule.applies)
         content_type = ContentType.objects.get_for_model(entry.model)
         held_count = 0
+        kept_pks: list[Any] = []
         latest: datetime | None = None
         for batch in _chunks(held.iterator(chunk_size=BATCH)):
             kept: list[models.Model] = []
@@ -111,8 +191,8 @@ def _erase_queryset(
             _apply(kept, dict(rule.clear))
             LegalHoldRecord.objects.bulk_create(holds, ignore_conflicts=True)
             held_count += len(kept)
-        # The held rows no longer match the subject; whatever still does goes.
-        _, per_model = rows.delete()
+            kept_pks += [row.pk for row in kept]
+        _, per_model = rows.exclude(pk__in=kept_pks).delete()
         outcome.update(
             count=held_count + per_model.get(entry.label, 0),
             held=held_count,
@@ -121,10 +201,14 @@ def _erase_queryset(
         return outcome
     if entry.erasure == ErasureAction.ANONYMIZE:
         values = dict(entry.anonymize)
-        if any(callable(value) for value in values.values()):
+        scrub = _scrub_columns(entry) if mentions is not None else ()
+        if scrub or any(callable(value) for value in values.values()):
             count = 0
-            for batch in _chunks(rows.iterator(chunk_size=BATCH)):
-                _apply(batch, values)
+            # The rows stop matching the subject as they change: read them first.
+            for batch in _chunks(list(rows.iterator(chunk_size=BATCH))):
+                _apply(batch, values, scrub, mentions)
+                if scrub:
+                    _translated_originals_sync(entry, [row.pk for row in batch])
                 count += len(batch)
         else:
             count = rows.update(**values)
@@ -137,14 +221,18 @@ def _erase_queryset(
 
 
 def _erase_rows(
-    entry: PersonalDataEntry, rows: Iterable[models.Model]
+    entry: PersonalDataEntry,
+    rows: Iterable[models.Model],
+    mentions: re.Pattern[str] | None = None,
 ) -> dict[str, Any]:
     count = 0
     for batch in _chunks(rows):
         if entry.files:
             _files_delete(entry, batch)
         if entry.erasure == ErasureAction.ANONYMIZE:
-            _apply(batch, dict(entry.anonymize))
+            _apply(batch, dict(entry.anonymize), _scrub_columns(entry), mentions)
+            if mentions is not None:
+                _translated_originals_sync(entry, [row.pk for row in batch])
         else:
             for row in batch:
                 row.delete()
@@ -158,6 +246,7 @@ def erasure_entry_run(
     subject: Subject,
     request: DataSubjectRequest,
     now: datetime,
+    mentions: re.Pattern[str] | None = None,
 ) -> dict[str, Any]:
     """Erase a subject's rows of one registered model; return what was done."""
     rows = entry.subject_rows(subject)
@@ -165,8 +254,8 @@ def erasure_entry_run(
         if entry.model is DataSubjectRequest:
             # The running request is minimized last, once it has been answered.
             rows = rows.exclude(pk=request.pk)
-        return _erase_queryset(entry, rows, request, now)
-    return _erase_rows(entry, rows)
+        return _erase_queryset(entry, rows, request, now, mentions)
+    return _erase_rows(entry, rows, mentions)
 
 
 def erasure_execute(*, request: DataSubjectRequest) -> DataSubjectRequest:
@@ -176,6 +265,11 @@ def erasure_execute(*, request: DataSubjectRequest) -> DataSubjectRequest:
         return request
     subject = request_subject(request)
     entries = registry_entries()
+    # Rows that stay come before the account and the orders in the registry's
+    # order, so a re-run after a crash still finds the names to redact.
+    mentions = subject_mentions(subject=subject)
+    # Read before the account is emptied (a re-run falls back to the market's).
+    language = request_language(request)
     DataSubjectRequest.objects.filter(pk=request.pk).update(
         status=RequestStatus.IN_PROGRESS, progress_total=len(entries)
     )
@@ -184,21 +278,24 @@ def erasure_execute(*, request: DataSubjectRequest) -> DataSubjectRequest:
             continue
         with transaction.atomic():
             outcome = erasure_entry_run(
-                entry=entry, subject=subject, request=request, now=timezone.now()
+                entry=entry,
+                subject=subject,
+                request=request,
+                now=timezone.now(),
+                mentions=mentions,
             )
             request.steps_done = [*request.steps_done, entry.label]
             if outcome["count"]:
                 request.outcome = {**request.outcome, entry.label: outcome}
             request.progress_done = len(request.steps_done)
             request.save(update_fields=["steps_done", "outcome", "progress_done"])
-    return _erasure_finish(request=request, subject=subject)
+    return _erasure_finish(request=request, subject=subject, language=language)
 
 
 def _erasure_finish(
-    *, request: DataSubjectRequest, subject: Subject
+    *, request: DataSubjectRequest, subject: Subject, language: str
 ) -> DataSubjectRequest:
     address = request.email
-    language = request_language(request)
     with transaction.atomic():
         request_event_add(request=request, kind=RequestEventKind.COMPLETED)
         request.status = RequestStatus.COMPLETED
