@@ -28,6 +28,6 @@ def access_request(
         raise Http404
     if user.is_authenticated and request.user_id == user.pk:
         return request
-    if request.email and request.pk in guest_request_ids:
+    if request.pk in guest_request_ids:
         return request
     raise Http404

@@ -124,7 +124,11 @@ def _write_summary(
         out.write(
             render_to_string(
                 "privacy/export_summary_head.html",
-                {"request": request, "generated_at": timezone.now()},
+                {
+                    "request": request,
+                    "generated_at": timezone.now(),
+                    "language": translation.get_language(),
+                },
             )
         )
         for entry in entries:
