@@ -7,16 +7,14 @@ request again completes it. Running a completed request again changes nothing.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from modeltranslation.translator import NotRegistered, translator
-from modeltranslation.utils import build_localized_fieldname
 
 from privacy.models import (
     DataSubjectRequest,
@@ -27,6 +25,7 @@ from privacy.models import (
 from privacy.registry import (
     REDACTED,
     ErasureAction,
+    LegalHold,
     PersonalDataEntry,
     Replacement,
     Subject,
@@ -42,14 +41,6 @@ from shop.models import Order, User
 from shop.orders.mail import templated_email_send
 
 BATCH = 500
-
-
-def _replacements(row: models.Model, values: dict[str, Replacement]) -> dict[str, Any]:
-    # Every value is made from the row before any field changes (a digest of the
-    # address is taken before the address is cleared).
-    return {
-        name: value(row) if callable(value) else value for name, value in values.items()
-    }
 
 
 def _files_delete(entry: PersonalDataEntry, rows: Iterable[models.Model]) -> None:
@@ -112,16 +103,24 @@ def _scrub_columns(entry: PersonalDataEntry) -> tuple[str, ...]:
     return tuple(columns)
 
 
-def _translated_originals_sync(entry: PersonalDataEntry, pks: list[Any]) -> None:
+def _translated_originals_scrub(
+    entry: PersonalDataEntry, pks: list[Any], mentions: re.Pattern[str]
+) -> None:
     # The untranslated column of a translated field is out of modeltranslation's
-    # reach through the instance: it takes the scrubbed default-language value.
+    # reach through the instance: it is read and written with rewriting off.
     translated = _translated(entry)
     if not translated or not pks:
         return
-    default = build_localized_fieldname("", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
-    values = {name: models.F(f"{name}{default}") for name in translated}
-    queryset = entry.model._default_manager.get_queryset()
-    queryset.rewrite(False).filter(pk__in=pks).update(**values)  # type: ignore[attr-defined]
+    queryset = entry.model._default_manager.get_queryset().rewrite(False)  # type: ignore[attr-defined]
+    names = list(translated)
+    for pk, *texts in queryset.filter(pk__in=pks).values_list("pk", *names):
+        changes = {
+            name: mentions.sub(REDACTED, text)
+            for name, text in zip(names, texts, strict=True)
+            if text and mentions.sub(REDACTED, text) != text
+        }
+        if changes:
+            queryset.filter(pk=pk).update(**changes)
 
 
 def _apply(
@@ -130,19 +129,44 @@ def _apply(
     scrub: tuple[str, ...] = (),
     mentions: re.Pattern[str] | None = None,
 ) -> None:
-    if not rows or not (values or (scrub and mentions)):
+    # Constant replacements take one UPDATE per batch; values made from a row and
+    # redacted text take one per changed row (Django's bulk_update builds a CASE
+    # per row and field, many times slower here).
+    if not rows:
         return
+    manager = type(rows[0])._default_manager
+    constants = {name: value for name, value in values.items() if not callable(value)}
+    computed = {name: value for name, value in values.items() if callable(value)}
     for row in rows:
-        for name, value in _replacements(row, values).items():
-            setattr(row, name, value)
+        changes = {name: make(row) for name, make in computed.items()}
         if mentions is not None:
             for name in scrub:
-                setattr(row, name, mentions.sub(REDACTED, getattr(row, name) or ""))
-    fields = [*values, *(scrub if mentions else ())]
-    type(rows[0])._default_manager.bulk_update(rows, fields, batch_size=BATCH)
+                text = getattr(row, name) or ""
+                redacted = mentions.sub(REDACTED, text)
+                if redacted != text:
+                    changes[name] = redacted
+        if changes:
+            manager.filter(pk=row.pk).update(**changes)
+    if constants:
+        manager.filter(pk__in=[row.pk for row in rows]).update(**constants)
 
 
-def _chunks(rows: Iterable[models.Model]) -> Iterable[list[models.Model]]:
+def _batches(rows: models.QuerySet) -> Iterator[list[models.Model]]:
+    """The rows in primary-key order, a batch at a time; a row changed so that it
+    no longer matches is not read twice, nor is one skipped."""
+    last = None
+    while True:
+        page = rows.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        batch = list(page[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _chunks(rows: Iterable[models.Model]) -> Iterator[list[models.Model]]:
     batch: list[models.Model] = []
     for row in rows:
         batch.append(row)
@@ -151,6 +175,43 @@ def _chunks(rows: Iterable[models.Model]) -> Iterable[list[models.Model]]:
             batch = []
     if batch:
         yield batch
+
+
+def _hold_batch(
+    *,
+    entry: PersonalDataEntry,
+    rule: LegalHold,
+    batch: list[models.Model],
+    request: DataSubjectRequest,
+    now: datetime,
+) -> tuple[int, datetime | None]:
+    """Minimize and hold the rows of a batch whose retention runs; delete the rest."""
+    content_type = ContentType.objects.get_for_model(entry.model)
+    kept: list[models.Model] = []
+    holds: list[LegalHoldRecord] = []
+    over: list[Any] = []
+    latest: datetime | None = None
+    for row in batch:
+        until = hold_until(entry=entry, row=row)
+        if until is None or until <= now:
+            over.append(row.pk)  # nothing left to keep it for
+            continue
+        kept.append(row)
+        holds.append(
+            LegalHoldRecord(
+                content_type=content_type,
+                object_id=str(row.pk),
+                reason=str(rule.reason)[:200],
+                held_until=until,
+                request=request,
+            )
+        )
+        latest = until if latest is None or until > latest else latest
+    _apply(kept, dict(rule.clear))
+    LegalHoldRecord.objects.bulk_create(holds, ignore_conflicts=True)
+    if over:
+        entry.model._default_manager.filter(pk__in=over).delete()
+    return len(kept), latest
 
 
 def _erase_queryset(
@@ -166,35 +227,26 @@ def _erase_queryset(
     if entry.erasure == ErasureAction.HOLD and entry.legal_hold is not None:
         rule = entry.legal_hold
         held = rows.filter(rule.applies)
-        content_type = ContentType.objects.get_for_model(entry.model)
-        held_count = 0
-        kept_pks: list[Any] = []
+        related = rule.market_path.rsplit("__", 1)[0]
+        if related != rule.market_path:
+            held = held.select_related(related)
+        held_count, deleted = 0, 0
         latest: datetime | None = None
-        for batch in _chunks(held.iterator(chunk_size=BATCH)):
-            kept: list[models.Model] = []
-            holds: list[LegalHoldRecord] = []
-            for row in batch:
-                until = hold_until(entry=entry, row=row)
-                if until is None or until <= now:
-                    continue  # nothing left to keep it for: deleted below
-                kept.append(row)
-                holds.append(
-                    LegalHoldRecord(
-                        content_type=content_type,
-                        object_id=str(row.pk),
-                        reason=str(rule.reason)[:200],
-                        held_until=until,
-                        request=request,
-                    )
-                )
-                latest = until if latest is None or until > latest else latest
-            _apply(kept, dict(rule.clear))
-            LegalHoldRecord.objects.bulk_create(holds, ignore_conflicts=True)
-            held_count += len(kept)
-            kept_pks += [row.pk for row in kept]
-        _, per_model = rows.exclude(pk__in=kept_pks).delete()
+        for batch in _batches(held):
+            count, until = _hold_batch(
+                entry=entry, rule=rule, batch=batch, request=request, now=now
+            )
+            held_count += count
+            deleted += len(batch) - count
+            if until and (latest is None or until > latest):
+                latest = until
+        # Held rows no longer match the subject; the ones the rule does not
+        # apply to (unpaid orders) go.
+        per_model: dict[str, int] = {}
+        if rule.applies:
+            _, per_model = rows.exclude(rule.applies).delete()
         outcome.update(
-            count=held_count + per_model.get(entry.label, 0),
+            count=held_count + deleted + per_model.get(entry.label, 0),
             held=held_count,
             held_until=latest.isoformat() if latest else None,
         )
@@ -204,11 +256,11 @@ def _erase_queryset(
         scrub = _scrub_columns(entry) if mentions is not None else ()
         if scrub or any(callable(value) for value in values.values()):
             count = 0
-            # The rows stop matching the subject as they change: read them first.
-            for batch in _chunks(list(rows.iterator(chunk_size=BATCH))):
+            for batch in _batches(rows):
                 _apply(batch, values, scrub, mentions)
-                if scrub:
-                    _translated_originals_sync(entry, [row.pk for row in batch])
+                if scrub and mentions is not None:
+                    pks = [row.pk for row in batch]
+                    _translated_originals_scrub(entry, pks, mentions)
                 count += len(batch)
         else:
             count = rows.update(**values)
@@ -232,7 +284,8 @@ def _erase_rows(
         if entry.erasure == ErasureAction.ANONYMIZE:
             _apply(batch, dict(entry.anonymize), _scrub_columns(entry), mentions)
             if mentions is not None:
-                _translated_originals_sync(entry, [row.pk for row in batch])
+                pks = [row.pk for row in batch]
+                _translated_originals_scrub(entry, pks, mentions)
         else:
             for row in batch:
                 row.delete()
