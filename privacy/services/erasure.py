@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import Func, Value
 from django.utils import timezone
 from modeltranslation.translator import NotRegistered, translator
 
@@ -40,7 +41,7 @@ from privacy.services.requests import (
 from shop.models import Order, User
 from shop.orders.mail import templated_email_send
 
-BATCH = 500
+BATCH = 200
 
 
 def _files_delete(entry: PersonalDataEntry, rows: Iterable[models.Model]) -> None:
@@ -66,7 +67,8 @@ def subject_mentions(*, subject: Subject) -> re.Pattern[str] | None:
         if subject.user_id is not None
         else models.Q(email__iexact=subject.email)
     )
-    for full_name, line1, line2 in orders.values_list("full_name", "line1", "line2"):
+    names_and_streets = orders.values_list("full_name", "line1", "line2")
+    for full_name, line1, line2 in names_and_streets.iterator(chunk_size=BATCH):
         names.append(full_name)
         words |= {line1, line2}
     for name in names:
@@ -121,6 +123,36 @@ def _translated_originals_scrub(
         }
         if changes:
             queryset.filter(pk=pk).update(**changes)
+
+
+def _scrub_in_database(
+    entry: PersonalDataEntry,
+    pks: list[Any],
+    columns: tuple[str, ...],
+    mentions: re.Pattern[str],
+) -> None:
+    """Redact mentions in one UPDATE per batch (PostgreSQL's regexp_replace, whose
+    word boundary is \\y where Python's is \\b)."""
+    pattern = r"\y" + mentions.pattern[2:-2] + r"\y"
+
+    def redacted(column: str) -> Func:
+        return Func(
+            models.F(column),
+            Value(pattern),
+            Value(REDACTED),
+            Value("gi"),
+            function="REGEXP_REPLACE",
+            output_field=models.TextField(),
+        )
+
+    manager = entry.model._default_manager
+    manager.filter(pk__in=pks).update(**{name: redacted(name) for name in columns})
+    translated = _translated(entry)
+    if translated:
+        queryset = manager.get_queryset().rewrite(False)  # type: ignore[attr-defined]
+        queryset.filter(pk__in=pks).update(
+            **{name: redacted(name) for name in translated}
+        )
 
 
 def _apply(
@@ -256,11 +288,16 @@ def _erase_queryset(
         scrub = _scrub_columns(entry) if mentions is not None else ()
         if scrub or any(callable(value) for value in values.values()):
             count = 0
+            in_database = bool(scrub) and connection.vendor == "postgresql"
             for batch in _batches(rows):
-                _apply(batch, values, scrub, mentions)
-                if scrub and mentions is not None:
-                    pks = [row.pk for row in batch]
-                    _translated_originals_scrub(entry, pks, mentions)
+                pks = [row.pk for row in batch]
+                if in_database and mentions is not None:
+                    _scrub_in_database(entry, pks, scrub, mentions)
+                    _apply(batch, values)
+                else:
+                    _apply(batch, values, scrub, mentions)
+                    if scrub and mentions is not None:
+                        _translated_originals_scrub(entry, pks, mentions)
                 count += len(batch)
         else:
             count = rows.update(**values)

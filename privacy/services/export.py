@@ -33,7 +33,7 @@ from privacy.services.requests import (
     request_subject,
 )
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 500
 # Rows of each model shown in the HTML summary; the JSON files hold them all.
 SUMMARY_ROWS = 100
 
