@@ -1,6 +1,7 @@
 """The privacy staff's queue of data-subject requests, with their deadlines."""
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -18,6 +19,7 @@ from privacy.services.requests import (
     request_complete,
     request_extend,
 )
+from shop.models import User
 
 
 class RequestEventInline(admin.TabularInline):
@@ -147,7 +149,7 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
         reason = obj.extension_reason
         obj.refresh_from_db()
         try:
-            request_extend(request=obj, reason=reason, actor=request.user)
+            request_extend(request=obj, reason=reason, actor=cast(User, request.user))
         except RequestNotAllowed as error:
             self.message_user(request, str(error), level=messages.ERROR)
 
@@ -155,7 +157,7 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
     def complete(self, request: HttpRequest, queryset) -> None:
         count = 0
         for item in queryset.filter(status__in=OPEN_STATUSES):
-            request_complete(request=item, actor=request.user)
+            request_complete(request=item, actor=cast(User, request.user))
             count += 1
         self.message_user(
             request,

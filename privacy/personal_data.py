@@ -113,7 +113,9 @@ register(
         market_path="market__code",
         applies=Q(),
         clear={
-            "subject_digest": lambda request: subject_digest(request.email),
+            "subject_digest": lambda request: subject_digest(
+                getattr(request, "email", "")
+            ),
             "user": None,
             "email": "",
             "details": "",

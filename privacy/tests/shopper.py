@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
@@ -121,13 +120,12 @@ def shopper_who_uses_everything() -> Shopper:
     hosted = make_show(host=user, title="Zelda's studio")
     stream_key_rotate(show=hosted, by=user)
 
-    LogEntry.objects.log_action(
+    LogEntry.objects.log_actions(
         user_id=host.pk,
-        content_type_id=ContentType.objects.get_for_model(User).pk,
-        object_id=str(user.pk),
-        object_repr=EMAIL,
+        queryset=User.objects.filter(pk=user.pk),
         action_flag=CHANGE,
         change_message=f"Changed full name to {FULL_NAME}.",
+        single_object=True,
     )
     export = request_create(
         kind=RequestKind.ACCESS, market=market, user=user, start=False

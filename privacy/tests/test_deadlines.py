@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 from privacy.services.deadlines import add_business_days, add_months, deadlines_compute
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_gdpr_month_from_31_january_ends_on_29_february_in_a_leap_year():

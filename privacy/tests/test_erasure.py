@@ -39,6 +39,7 @@ def _held_rows() -> dict[str, set[str]]:
     held: dict[str, set[str]] = {}
     for hold in LegalHoldRecord.objects.select_related("content_type"):
         model = hold.content_type.model_class()
+        assert model is not None
         held.setdefault(model._meta.db_table, set()).add(hold.object_id)
     return held
 
@@ -56,6 +57,7 @@ def _dump_every_table() -> list[tuple[str, str, str]]:
 
 
 def _erase(user: User) -> DataSubjectRequest:
+    assert user.preferred_market is not None
     request = request_create(
         kind=RequestKind.ERASURE, market=user.preferred_market, user=user, start=False
     )
