@@ -24,6 +24,13 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-only"
 
 
+def _exported(user) -> DataSubjectRequest:
+    request = request_create(
+        kind=RequestKind.ACCESS, market=user.preferred_market, user=user, start=False
+    )
+    return export_build(request=request)
+
+
 def _signed_in(client, email: str = EMAIL):
     response = client.post(
         reverse("account_login"), {"login": email, "password": PASSWORD}
@@ -143,14 +150,7 @@ def test_an_expired_or_altered_guest_link_is_refused(
 
 def test_nobody_else_sees_or_downloads_the_export(client):
     shopper = shopper_who_uses_everything()
-    request = export_build(
-        request=request_create(
-            kind=RequestKind.ACCESS,
-            market=shopper.user.preferred_market,
-            user=shopper.user,
-            start=False,
-        )
-    )
+    request = _exported(shopper.user)
     staff = make_user(is_staff=True, is_superuser=True)
     client.force_login(staff)
 
@@ -164,14 +164,7 @@ def test_nobody_else_sees_or_downloads_the_export(client):
 
 def test_an_expired_export_is_not_downloaded(client):
     shopper = shopper_who_uses_everything()
-    request = export_build(
-        request=request_create(
-            kind=RequestKind.ACCESS,
-            market=shopper.user.preferred_market,
-            user=shopper.user,
-            start=False,
-        )
-    )
+    request = _exported(shopper.user)
     DataSubjectRequest.objects.filter(pk=request.pk).update(
         export_expires_at=timezone.now() - timedelta(seconds=1)
     )
