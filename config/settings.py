@@ -179,6 +179,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tasks.product_vectors_refresh_task",
         "schedule": crontab(minute="*/15"),
     },
+    "privacy-deadlines-alert": {
+        "task": "privacy.tasks.privacy_deadlines_alert_task",
+        "schedule": crontab(hour=7, minute=5),
+    },
+    "privacy-legal-holds-purge": {
+        "task": "privacy.tasks.privacy_legal_holds_purge_task",
+        "schedule": crontab(hour=3, minute=55),
+    },
+    "privacy-exports-expire": {
+        "task": "privacy.tasks.privacy_exports_expire_task",
+        "schedule": crontab(minute=35),
+    },
 }
 
 # The shopping assistant may phrase its answers through a language model at an
@@ -307,6 +319,29 @@ STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", "")
 # STAFF_ALERT_EMAILS, or every active staff account).
 REVIEW_BURST_NEGATIVE_COUNT = int(os.environ.get("REVIEW_BURST_NEGATIVE_COUNT", "3"))
 REVIEW_BURST_WINDOW_MINUTES = int(os.environ.get("REVIEW_BURST_WINDOW_MINUTES", "60"))
+
+# --- Privacy ---------------------------------------------------------------------
+# Years the seller must keep invoices and tax records, per market code ("*": any
+# other market), from the payment date: erased shoppers' invoices are minimized and
+# held that long, then purged (privacy.tasks). Confirm the figures with counsel.
+PRIVACY_RECORD_RETENTION_YEARS = json.loads(
+    os.environ.get(
+        "PRIVACY_RECORD_RETENTION_YEARS",
+        '{"*": 10, "DE": 10, "FR": 10, "ES": 6, "US": 7, "BR": 5, "ID": 10}',
+    )
+)
+# Years a data-subject request is kept as proof of the answer (digest, not email).
+PRIVACY_REQUEST_RETENTION_YEARS = int(
+    os.environ.get("PRIVACY_REQUEST_RETENTION_YEARS", "3")
+)
+# Days an export can be downloaded; days before a deadline that count as near.
+PRIVACY_EXPORT_DAYS = int(os.environ.get("PRIVACY_EXPORT_DAYS", "7"))
+PRIVACY_NEAR_DUE_DAYS = int(os.environ.get("PRIVACY_NEAR_DUE_DAYS", "7"))
+# Who hears of near-due and overdue requests; empty: users with the
+# privacy.change_datasubjectrequest permission (superusers included).
+PRIVACY_ALERT_EMAILS = env_list("PRIVACY_ALERT_EMAILS", "")
+# How long an emailed link proving a guest's address stays valid.
+PRIVACY_GUEST_LINK_SECONDS = int(os.environ.get("PRIVACY_GUEST_LINK_SECONDS", "86400"))
 
 # --- Live chat -------------------------------------------------------------------
 # Comments and reactions leave for viewers in one batch per show per tick: a longer

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("live/", include("live.urls")),
     path("support/help/", include("support.help_urls")),
     path("support/", include("support.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("shop.urls")),
     prefix_default_language=True,
 )

@@ -1,1 +1,0 @@
-"""Personal-data registry, consent and requests: models arrive with the privacy work."""

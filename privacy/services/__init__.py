@@ -1,0 +1,1 @@
+"""Every write and rule of the privacy app: requests, export, erasure, deadlines."""
