@@ -1,0 +1,44 @@
+"""EU markets require GPSR safety information; the certificate kinds markets ask for;
+a starting accessibility statement per market. Staff edit all of it in the admin."""
+
+import datetime
+
+from django.db import migrations
+
+GPSR_MARKETS = ("DE", "FR", "ES")
+
+KINDS = [
+    ("ce", "CE marking with EU declaration of conformity", False),
+    ("ukca", "UKCA marking with UK declaration of conformity", False),
+    ("fcc-id", "FCC ID (equipment authorization)", False),
+    ("fcc-sdoc", "FCC supplier's declaration of conformity", False),
+    ("cpc", "Children's Product Certificate (CPSIA)", False),
+    ("sni", "SNI certificate (Standar Nasional Indonesia)", False),
+    ("inmetro", "INMETRO registration", True),
+    ("anatel", "ANATEL homologation code", True),
+]
+
+
+def seed(apps, schema_editor):
+    Market = apps.get_model("shop", "Market")
+    CertificateKind = apps.get_model("shop", "CertificateKind")
+    AccessibilityStatement = apps.get_model("shop", "AccessibilityStatement")
+    Market.objects.filter(code__in=GPSR_MARKETS).update(product_safety_required=True)
+    for code, name, shown in KINDS:
+        CertificateKind.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": name, "shown_on_listing": shown}
+        )
+    for market in Market.objects.all():
+        AccessibilityStatement.objects.get_or_create(
+            market=market,
+            defaults={
+                "contact": "accessibility@example.com",
+                "reviewed_on": datetime.date(2026, 12, 1),
+            },
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0014_compliance")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
