@@ -2,14 +2,14 @@ from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
     AccessibilityStatement,
-    CertificateKind,
-    ProductSafety,
     Attribute,
     AttributeValue,
     Category,
+    CertificateKind,
     Market,
     Product,
     ProductImage,
+    ProductSafety,
     ShippingMethod,
     ShippingZone,
     Specification,

@@ -49,6 +49,9 @@ EU_COUNTRIES = frozenset(
     ).split()
 )
 
+# The id of the product page's safety section, which live cards link to.
+SAFETY_ANCHOR = "product-safety"
+
 MANUFACTURER_FIELDS: tuple[tuple[str, Promise], ...] = (
     ("manufacturer_name", _("manufacturer name or trade mark")),
     ("manufacturer_address", _("manufacturer postal address")),
@@ -299,9 +302,9 @@ def certificates_shown(
     )
 
 
-def product_safety_get(*, product: Product) -> ProductSafety | None:
-    """The product's safety information, or None."""
-    return ProductSafety.objects.filter(product=product).first()
+def product_safety_of(*, product: Product) -> ProductSafety | None:
+    """The safety information of a product read with `select_related("safety")`."""
+    return getattr(product, "safety", None)
 
 
 def certificates_expiring(*, on: date, days: int) -> QuerySet[ProductCertificate]:
