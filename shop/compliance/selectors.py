@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -181,7 +181,10 @@ def safety_gaps(*, safety: ProductSafety | None, market: Market) -> list[str]:
         ]
     if not getattr(values, warnings_field(market=market)):
         missing.append(
-            str(_("warnings in %(language)s") % {"language": market.language})
+            str(
+                _("warnings in %(language)s")
+                % {"language": get_language_info(market.language)["name_translated"]}
+            )
         )
     return missing
 
