@@ -19,6 +19,16 @@ KINDS = [
 ]
 
 
+ENFORCEMENT = {
+    "DE": "Marktüberwachungsstelle der Länder für die Barrierefreiheit von Produkten "
+    "und Dienstleistungen (MLBF), Magdeburg",
+    "FR": "Direction générale de la concurrence, de la consommation et de la "
+    "répression des fraudes (DGCCRF)",
+    "ES": "Dirección General de Consumo, Ministerio de Derechos Sociales, Consumo "
+    "y Agenda 2030",
+}
+
+
 def seed(apps, schema_editor):
     Market = apps.get_model("shop", "Market")
     CertificateKind = apps.get_model("shop", "CertificateKind")
@@ -33,6 +43,7 @@ def seed(apps, schema_editor):
             market=market,
             defaults={
                 "contact": "accessibility@example.com",
+                "enforcement_body": ENFORCEMENT.get(market.code, ""),
                 "reviewed_on": datetime.date(2026, 12, 1),
             },
         )
