@@ -1,7 +1,8 @@
 """Admin forms that ask the compliance rules: claims in copy, and the safety
 information an EU market needs before a product is published there."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -61,9 +62,7 @@ class SafetyFormSet(forms.BaseInlineFormSet):
         super().clean()
         product = self.instance
         form = next(iter(self.forms), None)
-        safety = None
-        if form is not None and not self._should_delete_form(form):
-            safety = form.instance
+        safety = form.instance if form is not None else None
         refusals = product_publication_refusals(product=product, safety=safety)
         if refusals:
             raise ValidationError(refusals, code="publication")
@@ -101,7 +100,9 @@ class ProductSafetyInline(TranslationStackedInline):
     )
 
 
-URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URL_HTTPS: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class ProductCertificateInline(admin.TabularInline):

@@ -124,11 +124,15 @@ def _requirements_unmet(*, market: Market, on: date) -> QuerySet:
 def offerable_in_market_q(*, market: Market, on: date | None = None) -> Q:
     """On Product: may be shown, pinned and sold in the market (one SQL filter)."""
     on = on or today()
-    condition = Q(is_active=True) & ~Exists(_requirements_unmet(market=market, on=on))
+    condition = Q(is_active=True) & Q(
+        ~Exists(_requirements_unmet(market=market, on=on))
+    )
     if market.product_safety_required:
-        condition &= Exists(
-            ProductSafety.objects.filter(
-                _safety_complete_q(market=market), product=OuterRef("pk")
+        condition &= Q(
+            Exists(
+                ProductSafety.objects.filter(
+                    _safety_complete_q(market=market), product=OuterRef("pk")
+                )
             )
         )
     return condition

@@ -7,6 +7,13 @@ from django.db import migrations
 
 GPSR_MARKETS = ("DE", "FR", "ES")
 
+# Kinds whose reference a listing shows get the name in their market's language too.
+LOCAL_NAMES = {
+    "inmetro": {"name_pt_br": "Registro INMETRO"},
+    "anatel": {"name_pt_br": "Código de homologação ANATEL"},
+    "sni": {"name_ind": "Sertifikat SNI (Standar Nasional Indonesia)"},
+}
+
 KINDS = [
     ("ce", "CE marking with EU declaration of conformity", False),
     ("ukca", "UKCA marking with UK declaration of conformity", False),
@@ -36,7 +43,13 @@ def seed(apps, schema_editor):
     Market.objects.filter(code__in=GPSR_MARKETS).update(product_safety_required=True)
     for code, name, shown in KINDS:
         CertificateKind.objects.update_or_create(
-            code=code, defaults={"name": name, "name_en": name, "shown_on_listing": shown}
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name,
+                "shown_on_listing": shown,
+                **LOCAL_NAMES.get(code, {}),
+            },
         )
     for market in Market.objects.all():
         AccessibilityStatement.objects.get_or_create(

@@ -40,4 +40,4 @@ def test_the_product_page_shows_manufacturer_warnings_and_the_anatel_code(client
     assert 'id="product-safety"' in html
     assert "Nordwind GmbH" in html
     assert "Keep away from fire." in html
-    assert "ANATEL homologation code: <strong>01234-26-05678</strong>" in html
+    assert "Código de homologação ANATEL: <strong>01234-26-05678</strong>" in html
