@@ -5,6 +5,7 @@ is refused, and the pinned card links to the product's safety information."""
 import pytest
 from channels.db import database_sync_to_async
 from django.urls import reverse
+from django.utils import translation
 
 from live.models import Comment, PinEvent, Show
 from live.selectors.shows import product_cards
@@ -16,6 +17,13 @@ from shop.compliance.tests.helpers import certify, require
 from shop.models import ClaimRestriction, Market
 from shop.tests.factories import make_category, make_product
 from shop.tests.test_admin import _form_data
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages and links in English, whatever an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 def _market(code: str) -> Market:
