@@ -7,12 +7,15 @@ from django.utils import translation
 
 from shop.markets.services import market_cache_clear
 
-# Data migrations of the shop app that seed rows tests rely on, in migration order.
+# Data migrations that seed rows tests rely on, in migration order.
 SEEDING_MIGRATIONS = (
-    "0002_seed_markets",
-    "0004_site_name",
-    "0006_market_commerce_settings",
-    "0013_market_seller_tax_ids",
+    ("shop", "0002_seed_markets"),
+    ("shop", "0004_site_name"),
+    ("shop", "0006_market_commerce_settings"),
+    ("shop", "0013_market_seller_tax_ids"),
+    ("shop", "0017_seed_compliance"),
+    ("support", "0002_policy_articles"),
+    ("support", "0004_seed_support_teams"),
 )
 
 
@@ -43,8 +46,9 @@ def _fresh_caches():
 @pytest.fixture(autouse=True)
 def _seed_data_after_flush(request):
     """Transactional tests (browser, consumers, concurrency) flush every table when
-    they end, including the rows that data migrations seed: markets, tax rates and
-    the site. Put those back before each such test, as migrate left them."""
+    they end, including the rows that data migrations seed: markets, tax rates, the
+    site, certificate kinds, support teams and policy articles. Put those back before
+    each such test, as migrate left them."""
     marker = request.node.get_closest_marker("django_db")
     uses_live_server = "live_server" in request.fixturenames
     if not uses_live_server and not (marker and marker.kwargs.get("transaction")):
@@ -52,8 +56,8 @@ def _seed_data_after_flush(request):
     request.getfixturevalue("_django_db_helper")
     from django.apps import apps
 
-    for name in SEEDING_MIGRATIONS:
-        seed = import_module(f"shop.migrations.{name}")
+    for app, name in SEEDING_MIGRATIONS:
+        seed = import_module(f"{app}.migrations.{name}")
         for operation in seed.Migration.operations:
             if hasattr(operation, "code"):  # RunPython: the schema is already there
                 operation.code(apps, None)

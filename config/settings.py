@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.shipping.tasks.carrier_webhook_deliveries_purge_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    "certificates-expiry-warn": {
+        "task": "shop.compliance.tasks.certificates_expiry_warn_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "reviews-unscored-score": {
         "task": "shop.reviews.tasks.reviews_unscored_score",
         "schedule": crontab(minute="*/10"),

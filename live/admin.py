@@ -45,6 +45,7 @@ from live.services.deals import flash_deal_end
 from live.services.errors import LiveRuleError
 from live.services.shows import show_end, show_start
 from shop.accounts.requests import SignedInRequest
+from shop.compliance.forms import claims_validate, translated_names
 from shop.models import User
 
 
@@ -88,8 +89,27 @@ class PinEventInline(admin.TabularInline):
         return False
 
 
+class ShowForm(forms.ModelForm):
+    """A show's title in every language makes no claim its markets restrict."""
+
+    class Meta:
+        model = Show
+        fields = ("title", "description", "markets")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        assert data is not None
+        claims_validate(
+            form=self,
+            fields=translated_names("title"),
+            markets=list(data.get("markets") or []) or None,
+        )
+        return data
+
+
 @admin.register(Show)
 class ShowAdmin(TabbedTranslationAdmin):
+    form = ShowForm
     list_display = (
         "title",
         "host",

@@ -1,12 +1,15 @@
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    AccessibilityStatement,
     Attribute,
     AttributeValue,
     Category,
+    CertificateKind,
     Market,
     Product,
     ProductImage,
+    ProductSafety,
     ShippingMethod,
     ShippingZone,
     Specification,
@@ -56,3 +59,18 @@ class ShippingZoneTranslation(TranslationOptions):
 @register(ShippingMethod)
 class ShippingMethodTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(ProductSafety)
+class ProductSafetyTranslation(TranslationOptions):
+    fields = ("warnings",)
+
+
+@register(CertificateKind)
+class CertificateKindTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(AccessibilityStatement)
+class AccessibilityStatementTranslation(TranslationOptions):
+    fields = ("body",)

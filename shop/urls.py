@@ -2,6 +2,7 @@ from django.urls import path
 
 from shop.catalog import views as catalog_views
 from shop.checkout import views as checkout_views
+from shop.compliance import views as compliance_views
 from shop.orders import views as order_views
 from shop.reviews import views as review_views
 from shop.shipping import views as shipment_views
@@ -45,6 +46,11 @@ urlpatterns = [
         name="order_link_invoice",
     ),
     path("withdrawal/", order_views.withdrawal, name="withdrawal"),
+    path(
+        "accessibility/",
+        compliance_views.accessibility_statement,
+        name="accessibility",
+    ),
     path(
         "orders/<str:number>/tracking/",
         shipment_views.order_tracking,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_stubs_ext import WithAnnotations
 
 from live.models import PinEvent, Show
+from shop.compliance.selectors import products_offerable_in_market
 from shop.models import AttributeValue, Market, Product, Variant
 from shop.pricing.selectors import price_effective, prices_prefetch, remaining_text
 from shop.storefront.formatting import money
@@ -114,26 +115,25 @@ def pinned_offer(
     if pinned_id is None:
         return None
     pricing = prices_prefetch(market=market, at=at) if market is not None else []
-    product = (
-        Product.objects.filter(pk=pinned_id, is_active=True)
-        .prefetch_related(
-            Prefetch(
-                "variants",
-                queryset=Variant.objects.order_by("pk").prefetch_related(
-                    *pricing,
-                    Prefetch(
-                        "values",
-                        queryset=AttributeValue.objects.select_related(
-                            "attribute"
-                        ).order_by("attribute__slug", "position", "slug"),
-                        to_attr="value_list",
-                    ),
+    products = Product.objects.filter(pk=pinned_id, is_active=True)
+    if market is not None:
+        products = products_offerable_in_market(products=products, market=market)
+    product = products.prefetch_related(
+        Prefetch(
+            "variants",
+            queryset=Variant.objects.order_by("pk").prefetch_related(
+                *pricing,
+                Prefetch(
+                    "values",
+                    queryset=AttributeValue.objects.select_related(
+                        "attribute"
+                    ).order_by("attribute__slug", "position", "slug"),
+                    to_attr="value_list",
                 ),
-                to_attr="variant_list",
-            )
+            ),
+            to_attr="variant_list",
         )
-        .first()
-    )
+    ).first()
     if product is None:
         return None
     variants: list[OfferVariant] = []

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_stubs_ext import WithAnnotations
 
 from live.models import PinEvent, Show, ShowProduct, ShowReminder, ShowStatus
+from shop.compliance.selectors import SAFETY_ANCHOR, products_offerable_in_market
 from shop.models import Market, Product, ProductImage, User, Variant, VariantPrice
 from shop.pricing.selectors import price_effective, prices_prefetch
 from shop.pricing.services import tax_rate_for
@@ -29,6 +30,7 @@ class ProductCard:
     id: int
     name: str
     url: str
+    safety_url: str
     image_url: str
     image_alt: str
     price: str
@@ -163,9 +165,11 @@ def product_cards(
     if not product_ids:
         return []
     pricing = prices_prefetch(market=market) if market is not None else []
-    products = Product.objects.filter(
-        pk__in=product_ids, is_active=True
-    ).prefetch_related(
+    products = Product.objects.filter(pk__in=product_ids, is_active=True)
+    if market is not None:
+        # A product gated in the market is not advertised in its shows either.
+        products = products_offerable_in_market(products=products, market=market)
+    products = products.prefetch_related(
         Prefetch(
             "images",
             queryset=ProductImage.objects.order_by("position", "id"),
@@ -243,6 +247,7 @@ def _card(
         id=product.pk,
         name=product.name,
         url=product.get_absolute_url(),
+        safety_url=f"{product.get_absolute_url()}#{SAFETY_ANCHOR}",
         image_url=image_url,
         image_alt=(image.alt_text if image is not None else "") or product.name,
         price=price_text,

@@ -34,6 +34,7 @@ from live.models import (
 )
 from live.selectors import comment_payload
 from live.services.errors import CommentRejected, ModerationError
+from shop.compliance.services import claims_found
 from shop.models import User
 
 RATE_LIMIT_COMMENTS = 5
@@ -217,6 +218,12 @@ def comment_post(
             _("“%(word)s” is not allowed in comments here.") % {"word": word},
             code="banned_word",
         )
+    is_host = show_role(user=user, show=show) == ShowRole.HOST
+    if is_host:
+        # A host speaks for the seller: the markets' restricted claims apply.
+        claims = claims_found(texts=[text], markets=list(show.markets.all()) or None)
+        if claims:
+            raise CommentRejected(claims[0].message(), code="claim")
     if show.block_links and text_has_link(text):
         raise CommentRejected(
             _("Links and web addresses are not allowed in comments."), code="link"
@@ -228,7 +235,7 @@ def comment_post(
                 show=show,
                 user=user,
                 author_name=author_name_for(user),
-                by_host=show_role(user=user, show=show) == ShowRole.HOST,
+                by_host=is_host,
                 text=text,
                 created_at=timezone.now(),
                 client_id=client_id,

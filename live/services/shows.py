@@ -21,7 +21,8 @@ from live.models import (
     ShowStatus,
 )
 from live.services.errors import ShowError
-from shop.markets.services import shopper_language
+from shop.compliance.selectors import markets_refusing_product
+from shop.markets.services import markets_active, shopper_language
 from shop.models import Product, User
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,24 @@ def show_end(*, show: Show, host: User) -> Show:
     return show
 
 
+def _offerable_check(*, show: Show, product: Product) -> None:
+    """A show may not advertise a product in a market that may not be offered it."""
+    markets = list(show.markets.all()) or list(markets_active().values())
+    refusing = markets_refusing_product(product=product, markets=markets)
+    if refusing:
+        raise ShowError(
+            gettext_lazy(
+                "%(product)s cannot be pinned: it may not be offered in %(markets)s "
+                "(a required safety record or certificate is missing)."
+            )
+            % {
+                "product": product.name,
+                "markets": ", ".join(market.name for market in refusing),
+            },
+            code="not_offerable",
+        )
+
+
 @transaction.atomic
 def product_pin(*, show: Show, product: Product, by: User) -> PinEvent:
     """Pin one of the show's featured products, closing the pin before it."""
@@ -110,6 +129,7 @@ def product_pin(*, show: Show, product: Product, by: User) -> PinEvent:
             gettext_lazy("Only products featured in this show can be pinned."),
             code="not_featured",
         )
+    _offerable_check(show=show, product=product)
     current = PinEvent.objects.filter(show=show, unpinned_at__isnull=True).first()
     if current is not None and current.product_id == product.pk:
         return current

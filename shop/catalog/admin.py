@@ -27,12 +27,19 @@ from shop.catalog.services import (
     tax_rate_save,
     variant_save,
 )
+from shop.compliance.forms import (
+    ProductCertificateInline,
+    ProductCopyForm,
+    ProductSafetyInline,
+)
+from shop.compliance.services import certificate_save
 from shop.markets.admin import translated_fields
 from shop.models import (
     Attribute,
     AttributeValue,
     Category,
     Product,
+    ProductCertificate,
     ProductImage,
     Specification,
     TaxRate,
@@ -90,6 +97,7 @@ def _saver(obj: models.Model) -> Callable[[models.Model], Any]:
         ProductImage: lambda o: product_image_save(image=o),
         Variant: lambda o: variant_save(variant=o),
         TaxRate: lambda o: tax_rate_save(tax_rate=o),
+        ProductCertificate: lambda o: certificate_save(certificate=o),
     }
     return savers.get(type(obj), lambda o: catalog_object_save(obj=o))
 
@@ -190,13 +198,20 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(TabbedTranslationAdmin, ServiceSavingAdmin):
+    form = ProductCopyForm
     list_display = ("name", "category", "brand", "is_active", "updated_at")
     list_filter = ("is_active", "category", "brand")
     list_select_related = ("category",)
     search_fields = (*translated_fields("name"), "brand", "slug", "=variants__sku")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("category", "name", "slug", "brand", "description", "is_active")
-    inlines = (ProductImageInline, SpecificationInline, VariantInline)
+    inlines = (
+        ProductImageInline,
+        SpecificationInline,
+        VariantInline,
+        ProductSafetyInline,
+        ProductCertificateInline,
+    )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import WithAnnotations
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from shop.compliance.selectors import offerable_in_market_q
 from shop.models import (
     Attribute,
     AttributeValue,
@@ -254,7 +255,7 @@ def products_for_market(
     )
     return cast(  # the plugin cannot see through _card_prefetches()
         "QuerySet[WithAnnotations[Product, CardPrefetch]]",
-        products.filter(is_active=True)
+        products.filter(offerable_in_market_q(market=market))
         .annotate(from_price=Subquery(lowest))
         .filter(from_price__isnull=False)
         .prefetch_related(*_card_prefetches(market)),
@@ -396,8 +397,8 @@ def product_detail_for_market(
     return cast(
         "WithAnnotations[Product, DetailPrefetch] | None",
         (
-            Product.objects.filter(slug=slug, is_active=True)
-            .select_related("category")
+            Product.objects.filter(offerable_in_market_q(market=market), slug=slug)
+            .select_related("category", "safety")
             .prefetch_related(
                 Prefetch(
                     "images",

@@ -22,6 +22,7 @@ from shop.catalog.selectors import (
     product_list_for_market,
     product_variant_options,
 )
+from shop.compliance.selectors import certificates_shown, product_safety_of
 from shop.markets.requests import MarketRequest
 from shop.reviews.views import product_review_context
 from shop.storefront.page_cache import (
@@ -222,6 +223,8 @@ def product(request: MarketRequest, slug: str) -> HttpResponse:
             "selected": selected,
             "specifications": found.specification_list,
             "images": found.image_list,
+            "safety": product_safety_of(product=found),
+            "certificates": certificates_shown(product=found, market=market),
             "delivery_first": delivery_first,
             "delivery_last": delivery_last,
             **product_review_context(request=request, product=found),

@@ -43,6 +43,7 @@ class MarketForm(forms.ModelForm):
             "currency",
             "prices_include_tax",
             "shows_prior_price",
+            "product_safety_required",
             "privacy_regimes",
             "data_region",
             "measurement_system",

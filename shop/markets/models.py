@@ -104,6 +104,14 @@ class Market(models.Model):
             "EU Omnibus rule: the lowest price of the 30 days before a discount."
         ),
     )
+    product_safety_required = models.BooleanField(
+        _("product safety information required"),
+        default=False,
+        help_text=_(
+            "EU GPSR (Art. 19): a product is offered only with its manufacturer, "
+            "EU responsible person, identification and warnings."
+        ),
+    )
     privacy_regimes = models.JSONField(_("privacy regimes"), default=list, blank=True)
     data_region = models.CharField(_("data region"), max_length=8, choices=DataRegion)
     measurement_system = models.CharField(

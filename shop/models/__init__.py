@@ -14,6 +14,14 @@ from shop.catalog.models import (
     product_image_path,
 )
 from shop.checkout.models import Cart, CartLine
+from shop.compliance.models import (
+    AccessibilityStatement,
+    CertificateKind,
+    CertificateRequirement,
+    ClaimRestriction,
+    ProductCertificate,
+    ProductSafety,
+)
 from shop.markets.models import (
     SHOPPER_LANGUAGE_CHOICES,
     DataRegion,
@@ -54,6 +62,12 @@ from shop.shipping.models import (
 )
 
 __all__ = [
+    "AccessibilityStatement",
+    "CertificateKind",
+    "CertificateRequirement",
+    "ClaimRestriction",
+    "ProductCertificate",
+    "ProductSafety",
     "Attribute",
     "AttributeValue",
     "CarrierWebhookDelivery",

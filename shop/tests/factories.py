@@ -6,7 +6,14 @@ from decimal import Decimal
 from modeltranslation.utils import build_localized_fieldname
 
 from shop.catalog.services import category_save, product_save
-from shop.models import Category, Market, Product, Specification, Variant
+from shop.models import (
+    Category,
+    Market,
+    Product,
+    ProductSafety,
+    Specification,
+    Variant,
+)
 from shop.pricing.services import price_set
 
 _seq = itertools.count(1)
@@ -33,9 +40,11 @@ def make_product(
     name: str | None = None,
     prices: dict[str, str] | None = None,
     stock: int = 5,
+    safety: bool = True,
     **fields,
 ) -> Product:
-    """A product with one variant, priced in the given markets ({"DE": "19.99"})."""
+    """A product with one variant, priced in the given markets ({"DE": "19.99"}),
+    with complete EU safety information unless `safety` is off."""
     n = next(_seq)
     product = product_save(
         product=Product(
@@ -46,6 +55,8 @@ def make_product(
         )
     )
     variant = Variant.objects.create(product=product, sku=f"SKU-{n}", stock=stock)
+    if safety:
+        make_safety(product=product)
     for code, amount in (prices or {}).items():
         price_set(
             variant=variant,
@@ -59,3 +70,22 @@ def make_spec(*, product: Product, kind: str, label: str = "Spec", **values):
     return Specification.objects.create(
         product=product, kind=kind, label=label, **values
     )
+
+
+SHOPPER_LANGUAGES = ("en", "de", "fr", "es", "pt-br", "id")
+
+
+def make_safety(*, product: Product, **fields) -> ProductSafety:
+    """Complete GPSR safety information of a manufacturer inside the EU."""
+    values: dict[str, str] = {
+        "manufacturer_name": "Nordwind GmbH",
+        "manufacturer_address": "Hafenstraße 1, 20457 Hamburg",
+        "manufacturer_country": "DE",
+        "manufacturer_contact": "safety@nordwind.example",
+        "model_number": f"NW-{product.pk}",
+        **translated(
+            "warnings", {code: "Keep away from fire." for code in SHOPPER_LANGUAGES}
+        ),
+    }
+    values.update(fields)
+    return ProductSafety.objects.create(product=product, **values)

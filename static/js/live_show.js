@@ -117,6 +117,9 @@ function start(root) {
     card.dataset.productId = String(product.id);
     card.querySelector(".card__link").href = product.url;
     card.querySelector(".card__title").textContent = product.name;
+    const safety = card.querySelector(".live-product__safety");
+    safety.href = product.safety_url;
+    safety.textContent = t.textSafety || "";
     const image = card.querySelector("img");
     if (product.image_url) {
       image.src = product.image_url;

@@ -16,6 +16,11 @@ from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.compliance.selectors import (
+    gated_notice,
+    variant_offerable,
+    variant_offerable_annotation,
+)
 from shop.models import AttributeValue, Cart, CartLine, Market, Variant
 from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 
@@ -47,15 +52,19 @@ def cart_line_unit_amount(
 
 
 def _variant_queryset(market: Market):
-    return Variant.objects.select_related("product").prefetch_related(
-        *prices_prefetch(market=market),
-        Prefetch(
-            "values",
-            queryset=AttributeValue.objects.select_related("attribute").order_by(
-                "attribute__slug", "position", "slug"
+    return (
+        Variant.objects.select_related("product")
+        .annotate(product_offerable=variant_offerable_annotation(market=market))
+        .prefetch_related(
+            *prices_prefetch(market=market),
+            Prefetch(
+                "values",
+                queryset=AttributeValue.objects.select_related("attribute").order_by(
+                    "attribute__slug", "position", "slug"
+                ),
+                to_attr="value_list",
             ),
-            to_attr="value_list",
-        ),
+        )
     )
 
 
@@ -147,6 +156,8 @@ def _current_variant(variant_id: int, market: Market) -> Variant:
     variant = _variant_queryset(market).filter(pk=variant_id).first()
     if variant is None or not variant.product.is_active:
         raise CartError(_("This product is no longer available."))
+    if not variant_offerable(variant):
+        raise CartError(gated_notice(product=variant.product, market=market))
     return variant
 
 
@@ -265,6 +276,10 @@ def cart_refresh_plan(*, cart: Cart, market: Market | None = None) -> CartRefres
                 _("%(product)s is no longer sold in your market and was removed.")
                 % {"product": name}
             )
+            plan.removed.append(line)
+            continue
+        if not variant_offerable(variant):
+            plan.notices.append(gated_notice(product=variant.product, market=market))
             plan.removed.append(line)
             continue
         if variant.stock <= 0:

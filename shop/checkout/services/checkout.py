@@ -29,6 +29,7 @@ from shop.checkout.services.cart import (
     cart_refresh_plan,
     variant_label,
 )
+from shop.compliance.selectors import variant_offerable
 from shop.models import (
     Cart,
     CartLine,
@@ -285,6 +286,7 @@ def checkout_summary(
         if (
             amount is None
             or not variant.product.is_active
+            or not variant_offerable(variant)
             or line.quantity > variant.stock
             or amount != line.unit_amount
         ):

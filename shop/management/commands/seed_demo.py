@@ -35,6 +35,11 @@ from shop.management.demo.builders import (
     product_names,
     product_slug,
 )
+from shop.management.demo.compliance import (
+    certificates_seed,
+    rules_seed,
+    safety_seed,
+)
 from shop.management.demo.loader import LANGUAGES, DemoCatalog, load_catalog
 from shop.models import (
     Attribute,
@@ -137,6 +142,15 @@ class DemoSeeder:
             )
             if number % 10 == 0 or number == len(plan):
                 self.write(f"Products: {number}/{len(plan)}")
+        for index, product in enumerate(
+            Product.objects.filter(
+                slug__in=[product_slug(p, line) for p, _i, line in plan]
+            ).order_by("slug")
+        ):
+            safety_seed(product=product, index=index)
+        rules = rules_seed()
+        certificates = certificates_seed(today=self.now.date())
+        self.write(f"Compliance: {rules} market rules, {certificates} certificates")
         self.accounts_seed()
         self.write(f"Accounts: {len(self.catalog.accounts)}")
         methods = self.shipping_seed()
