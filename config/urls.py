@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("live/", include("live.streaming.urls")),
+    path("privacy/catalog/", include("privacy.catalog_urls")),
     path(
         "webhooks/carriers/<slug:carrier>/",
         shipment_views.carrier_webhook,
@@ -32,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("live/", include("live.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("shop.urls")),
     prefix_default_language=True,
 )

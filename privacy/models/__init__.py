@@ -1,5 +1,14 @@
 """Every model of the privacy app, defined in its module and gathered here."""
 
+from privacy.models.audit import AuditAction, AuditEvent
+from privacy.models.consent import (
+    BiometricConsent,
+    ConsentMethod,
+    ConsentPolicy,
+    ConsentRecord,
+)
+from privacy.models.incidents import Incident, IncidentNotice
+from privacy.models.legal import LegalPage, LegalPageKind, LegalPageVersion
 from privacy.models.requests import (
     DataSubjectRequest,
     LegalHoldRecord,
@@ -10,6 +19,17 @@ from privacy.models.requests import (
 )
 
 __all__ = [
+    "AuditAction",
+    "AuditEvent",
+    "BiometricConsent",
+    "ConsentMethod",
+    "ConsentPolicy",
+    "ConsentRecord",
+    "Incident",
+    "IncidentNotice",
+    "LegalPage",
+    "LegalPageKind",
+    "LegalPageVersion",
     "DataSubjectRequest",
     "LegalHoldRecord",
     "RequestEvent",
