@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from privacy.models import LegalPage, LegalPageVersion
+from shop.storefront.cache import catalog_version_bump
 
 LEGAL_KINDS_CACHE_KEY = "privacy:legal-kinds"
 
@@ -33,6 +34,7 @@ def legal_version_publish(*, version: LegalPageVersion) -> LegalPageVersion:
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
     transaction.on_commit(lambda: cache.delete(LEGAL_KINDS_CACHE_KEY))
+    catalog_version_bump()  # cached pages carry the footer's links
     return version
 
 
