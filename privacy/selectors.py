@@ -10,7 +10,7 @@ from django_stubs_ext import StrOrPromise
 from privacy.models import LegalPage, LegalPageKind, LegalPageVersion
 from privacy.registry import registry_entries
 from privacy.residency import Residency, residency_for
-from privacy.services.legal import LEGAL_KINDS_CACHE_KEY
+from privacy.services.legal import LEGAL_STATE_CACHE_KEY
 from shop.models import Market
 
 
@@ -42,19 +42,32 @@ def legal_versions(*, kind: str, market_code: str) -> list[LegalPageVersion]:
     return list(_published(kind=kind, market_code=market_code).order_by("-number"))
 
 
-_LEGAL_KINDS_CACHE_SECONDS = 60
+_LEGAL_STATE_CACHE_SECONDS = 60
+
+
+def legal_state() -> dict:
+    """Which legal pages each market has, and the privacy notice's version number
+    (the consent policy version). Every page asks (footer, banner), so one query
+    answers both and the answer is cached for a minute (publishing clears it)."""
+    state = cache.get(LEGAL_STATE_CACHE_KEY)
+    if state is None:
+        by_market: dict[str, set[str]] = {}
+        policy = 0
+        published = LegalPageVersion.objects.filter(published_at__lte=timezone.now())
+        for code, kind, number in published.values_list(
+            "page__market_code", "page__kind", "number"
+        ):
+            by_market.setdefault(code, set()).add(kind)
+            if kind == LegalPageKind.PRIVACY:
+                policy = max(policy, number)
+        state = {"kinds": by_market, "policy": policy}
+        cache.set(LEGAL_STATE_CACHE_KEY, state, _LEGAL_STATE_CACHE_SECONDS)
+    return state
 
 
 def legal_kinds_for(*, market_code: str) -> list[tuple[str, StrOrPromise]]:
-    """The kinds of legal page the market has (published), in the footer's order;
-    every page's footer asks, so the answer is cached for a minute."""
-    by_market = cache.get(LEGAL_KINDS_CACHE_KEY)
-    if by_market is None:
-        by_market = {}
-        published = LegalPageVersion.objects.filter(published_at__lte=timezone.now())
-        for code, kind in published.values_list("page__market_code", "page__kind"):
-            by_market.setdefault(code, set()).add(kind)
-        cache.set(LEGAL_KINDS_CACHE_KEY, by_market, _LEGAL_KINDS_CACHE_SECONDS)
+    """The kinds of legal page the market has (published), in the footer's order."""
+    by_market = legal_state()["kinds"]
     kinds = by_market.get(market_code, set()) | by_market.get("", set())
     kinds.add(LegalPageKind.PRIVACY)  # generated from the registry: always there
     return [(value, label) for value, label in LegalPageKind.choices if value in kinds]

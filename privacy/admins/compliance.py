@@ -11,14 +11,12 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from privacy.models import (
     AuditEvent,
     BiometricConsent,
-    ConsentPolicy,
     ConsentRecord,
     Incident,
     IncidentNotice,
     LegalPage,
     LegalPageVersion,
 )
-from privacy.services.consent import consent_policy_publish
 from privacy.services.incidents import (
     incident_authority_deadline,
     incident_notices_draft,
@@ -56,22 +54,6 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
 class BiometricConsentAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "purpose", "regimes", "notice_version")
     list_select_related = ("user",)
-
-
-@admin.register(ConsentPolicy)
-class ConsentPolicyAdmin(admin.ModelAdmin):
-    list_display = ("version", "published_at", "change_note")
-    fields = ("change_note",)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        published = consent_policy_publish(change_note=obj.change_note)
-        obj.pk, obj.version = published.pk, published.version
 
 
 @admin.register(AuditEvent)

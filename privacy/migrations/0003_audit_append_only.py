@@ -1,5 +1,4 @@
 from django.db import migrations
-from django.utils import timezone
 
 # PostgreSQL refuses to change or delete audit events. The one change allowed is
 # erasure detaching an erased account (subject_id to NULL, nothing else changed).
@@ -37,18 +36,9 @@ def trigger_drop(apps, schema_editor):
         schema_editor.execute(DROP, params=None)
 
 
-def policy_seed(apps, schema_editor):
-    ConsentPolicy = apps.get_model("privacy", "ConsentPolicy")
-    ConsentPolicy.objects.get_or_create(
-        version=1,
-        defaults={"published_at": timezone.now(), "change_note": "First policy."},
-    )
-
-
 class Migration(migrations.Migration):
     dependencies = [("privacy", "0002_compliance")]
 
     operations = [
         migrations.RunPython(trigger_create, trigger_drop),
-        migrations.RunPython(policy_seed, migrations.RunPython.noop),
     ]

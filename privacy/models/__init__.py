@@ -4,7 +4,6 @@ from privacy.models.audit import AuditAction, AuditEvent
 from privacy.models.consent import (
     BiometricConsent,
     ConsentMethod,
-    ConsentPolicy,
     ConsentRecord,
 )
 from privacy.models.incidents import Incident, IncidentNotice
@@ -23,7 +22,6 @@ __all__ = [
     "AuditEvent",
     "BiometricConsent",
     "ConsentMethod",
-    "ConsentPolicy",
     "ConsentRecord",
     "Incident",
     "IncidentNotice",

@@ -5,22 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ConsentPolicy(models.Model):
-    """A version of the cookie and tracking policy; a new one asks everyone again."""
-
-    version = models.PositiveIntegerField(_("version"), unique=True)
-    published_at = models.DateTimeField(_("published at"))
-    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-version"]
-        verbose_name = _("consent policy")
-        verbose_name_plural = _("consent policies")
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
-
-
 class ConsentMethod(models.TextChoices):
     BANNER = "banner", _("Banner")
     SETTINGS = "settings", _("Settings page")

@@ -12,7 +12,8 @@ from shop.models import Market, User
 
 
 def biometric_regimes_for(*, user: User, market: Market | None) -> list[str]:
-    """The biometric laws that apply to `user`: their own market's, else the current."""
+    """The biometric laws that apply to `user`: their account's market's, else those
+    of the market they chose."""
     home = user.preferred_market if user.preferred_market_id else market
     if home is None:
         return []

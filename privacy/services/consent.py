@@ -3,44 +3,16 @@
 import secrets
 from collections.abc import Iterable
 
-from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
-
 from privacy.consent import OPT_OUTS, OPTIONAL_CATEGORIES, ConsentState
-from privacy.models import ConsentMethod, ConsentPolicy, ConsentRecord
+from privacy.models import ConsentMethod, ConsentRecord
+from privacy.selectors import legal_state
 from shop.models import User
-
-_POLICY_CACHE_KEY = "privacy:consent-policy-version"
-_POLICY_CACHE_SECONDS = 60
 
 
 def consent_policy_version() -> int:
-    """The current consent policy version (0 before any is published)."""
-    version = cache.get(_POLICY_CACHE_KEY)
-    if version is None:
-        latest = (
-            ConsentPolicy.objects.filter(published_at__lte=timezone.now())
-            .order_by("-version")
-            .values_list("version", flat=True)
-            .first()
-        )
-        version = latest or 0
-        cache.set(_POLICY_CACHE_KEY, version, _POLICY_CACHE_SECONDS)
-    return int(version)
-
-
-def consent_policy_publish(*, change_note: str = "") -> ConsentPolicy:
-    """Publish a new policy version: everyone is asked again."""
-    with transaction.atomic():
-        last = ConsentPolicy.objects.select_for_update().order_by("-version").first()
-        policy = ConsentPolicy.objects.create(
-            version=(last.version if last else 0) + 1,
-            published_at=timezone.now(),
-            change_note=change_note,
-        )
-        transaction.on_commit(lambda: cache.delete(_POLICY_CACHE_KEY))
-    return policy
+    """The consent policy version: the number of the privacy notice in force (its
+    new versions ask everyone again); 0 before one is published."""
+    return legal_state()["policy"]
 
 
 def consent_record(

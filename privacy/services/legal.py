@@ -8,7 +8,7 @@ from django.utils import timezone
 from privacy.models import LegalPage, LegalPageVersion
 from shop.storefront.cache import catalog_version_bump
 
-LEGAL_KINDS_CACHE_KEY = "privacy:legal-kinds"
+LEGAL_STATE_CACHE_KEY = "privacy:legal-state"
 
 
 class PublishedVersionError(Exception):
@@ -33,7 +33,7 @@ def legal_version_publish(*, version: LegalPageVersion) -> LegalPageVersion:
         raise PublishedVersionError(str(version))
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
-    transaction.on_commit(lambda: cache.delete(LEGAL_KINDS_CACHE_KEY))
+    transaction.on_commit(lambda: cache.delete(LEGAL_STATE_CACHE_KEY))
     catalog_version_bump()  # cached pages carry the footer's links
     return version
 

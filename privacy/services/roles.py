@@ -49,7 +49,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("privacy", ("incident",), _EDIT),
         *_perms("privacy", ("incidentnotice",), ("view",)),
         *_perms("privacy", ("legalpage", "legalpageversion"), _EDIT),
-        *_perms("privacy", ("consentpolicy",), ("add", "view")),
         "shop.view_user",
     ],
 }

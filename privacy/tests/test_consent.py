@@ -4,8 +4,13 @@ import pytest
 from django.core import signing
 
 from privacy.consent import CONSENT_COOKIE, consent_cookie_read
-from privacy.models import ConsentMethod, ConsentRecord
-from privacy.services.consent import consent_policy_publish, consent_policy_version
+from privacy.models import ConsentMethod, ConsentRecord, LegalPageKind
+from privacy.services.consent import consent_policy_version
+from privacy.services.legal import (
+    legal_page_upsert,
+    legal_version_draft,
+    legal_version_publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +60,7 @@ def test_reject_all_records_choice_and_keeps_scripts_out(client):
     record = ConsentRecord.objects.get()
     assert record.method == ConsentMethod.BANNER
     assert record.user is None
-    assert record.policy_version == consent_policy_version() == 1
+    assert record.policy_version == consent_policy_version() == 0
     assert record.choices == {
         "necessary": True,
         "preferences": False,
@@ -120,7 +125,9 @@ def test_new_policy_version_asks_again(client, django_capture_on_commit_callback
     assert not _banner(client.get("/en/").content.decode())
 
     with django_capture_on_commit_callbacks(execute=True):
-        consent_policy_publish(change_note="New analytics vendor")
+        page = legal_page_upsert(kind=LegalPageKind.PRIVACY)
+        version = legal_version_draft(page=page, title="Privacy", body="New vendor")
+        legal_version_publish(version=version)
 
     html = client.get("/en/").content.decode()
     assert _banner(html)
@@ -185,7 +192,7 @@ def test_json_answer_for_the_es_module(client):
 
     assert response.json() == {"granted": ["analytics", "marketing"]}
     state = consent_cookie_read(
-        response.cookies[CONSENT_COOKIE].value, current_version=1, gpc=False
+        response.cookies[CONSENT_COOKIE].value, current_version=0, gpc=False
     )
     assert state.granted == frozenset({"analytics", "marketing"})
 
