@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import views
+from privacy import consent_views as views
 
 app_name = "privacy"
 

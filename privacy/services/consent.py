@@ -4,8 +4,8 @@ import secrets
 from collections.abc import Iterable
 
 from privacy.consent import OPT_OUTS, OPTIONAL_CATEGORIES, ConsentState
+from privacy.legal_selectors import legal_state
 from privacy.models import ConsentMethod, ConsentRecord
-from privacy.selectors import legal_state
 from shop.models import User
 
 

@@ -6,8 +6,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 
 from privacy.consent import ConsentState
+from privacy.legal_selectors import legal_kinds_for
 from privacy.regimes import US_OPT_OUT_REGIMES
-from privacy.selectors import legal_kinds_for
 
 register = template.Library()
 

@@ -25,14 +25,15 @@ def _cookie_names(page) -> set[str]:
 
 @pytest.mark.parametrize(
     ("language", "viewport"),
-    [("de-DE", {"width": 1280, "height": 800}), ("en-US", {"width": 390, "height": 844})],
+    [
+        ("de-DE", {"width": 1280, "height": 800}),
+        ("en-US", {"width": 390, "height": 844}),
+    ],
 )
 def test_reject_all_on_the_banner_runs_no_analytics(
     live_server, new_page, language, viewport
 ):
-    page = new_page(
-        viewport=viewport, extra_http_headers={"Accept-Language": language}
-    )
+    page = new_page(viewport=viewport, extra_http_headers={"Accept-Language": language})
     page.goto(f"{live_server.url}/")
     banner = page.locator("#consent-banner")
     reject = banner.locator('button[value="reject_all"]')
@@ -62,7 +63,9 @@ def test_accept_all_runs_analytics(live_server, new_page):
     page.goto(f"{live_server.url}/en/")
 
     page.locator('#consent-banner button[value="accept_all"]').click()
-    page.wait_for_function("document.documentElement.dataset.analyticsLoaded === 'true'")
+    page.wait_for_function(
+        "document.documentElement.dataset.analyticsLoaded === 'true'"
+    )
 
     assert "tw_analytics" in _cookie_names(page)
     assert page.locator("#consent-banner").count() == 0
@@ -109,7 +112,9 @@ def test_california_links_work_without_an_account(live_server, new_page):
     page.locator('#consent-banner button[value="reject_all"]').click()
     page.locator("#consent-banner").wait_for(state="detached")
 
-    page.get_by_role("link", name="Do Not Sell or Share My Personal Information").click()
+    page.get_by_role(
+        "link", name="Do Not Sell or Share My Personal Information"
+    ).click()
     page.get_by_role("button", name="Opt out").click()
 
     assert page.get_by_role("status").inner_text().startswith("You have opted out")

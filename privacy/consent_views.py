@@ -8,17 +8,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from privacy.forms import BiometricConsentForm, ConsentForm, OptOutForm
-from privacy.middleware import consent_cookie_set
-from privacy.models import ConsentMethod, LegalPageKind
-from privacy.regimes import BIOMETRIC_REGIMES, US_OPT_OUT_REGIMES
-from privacy.selectors import (
+from privacy.consent_forms import BiometricConsentForm, ConsentForm, OptOutForm
+from privacy.legal_selectors import (
     legal_version_current,
     legal_version_numbered,
     legal_versions,
     privacy_notice_residency,
     privacy_notice_rows,
 )
+from privacy.middleware import consent_cookie_set
+from privacy.models import ConsentMethod, LegalPageKind
+from privacy.regimes import BIOMETRIC_REGIMES, US_OPT_OUT_REGIMES
 from privacy.services.biometric import (
     biometric_consent_record,
     biometric_regimes_for,
