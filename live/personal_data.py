@@ -17,6 +17,7 @@ register(
     user_path="user",
     erasure=ErasureAction.ANONYMIZE,
     anonymize={"user": None, "author_name": DELETED_USER_NAME, "client_id": ""},
+    scrub=("text",),
 )
 
 register(
@@ -62,5 +63,6 @@ register(
     erasure=ErasureAction.ANONYMIZE,
     anonymize={"recording": "", "stream_key_hash": "", "recording_started_at": None},
     files=("recording",),
+    scrub=("title", "description"),
     export_fields=("title", "description", "scheduled_start", "recording"),
 )

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmation
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -31,6 +31,18 @@ register(
     email_path="email",
     erasure=ErasureAction.DELETE,
     order=90,
+)
+
+register(
+    EmailConfirmation,
+    fields=("email_address", "created", "sent"),
+    purpose=_("Confirming your email address."),
+    legal_basis=LegalBasis.CONTRACT,
+    retention=_("Until the address is confirmed."),
+    user_path="email_address__user",
+    email_path="email_address__email",
+    erasure=ErasureAction.DELETE,
+    order=85,
 )
 
 
@@ -101,7 +113,9 @@ register(
         market_path="market__code",
         applies=Q(),
         clear={
-            "subject_digest": lambda request: subject_digest(request.email),
+            "subject_digest": lambda request: subject_digest(
+                getattr(request, "email", "")
+            ),
             "user": None,
             "email": "",
             "details": "",

@@ -26,6 +26,8 @@ from django_stubs_ext import StrOrPromise
 
 # What comments and reviews of an erased account show as their author.
 DELETED_USER_NAME = "deleted user"
+# What replaces a subject's name or address inside text that stays.
+REDACTED = "[…]"
 
 # A replacement value, or a callable that makes one from the row (e.g. a value that
 # must stay unique per row).
@@ -105,6 +107,7 @@ class PersonalDataEntry:
     rows: Callable[[Subject], Iterable[models.Model]] | None = None
     anonymize: Mapping[str, Replacement] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    scrub: tuple[str, ...] = ()
     legal_hold: LegalHold | None = None
     recipients: tuple[StrOrPromise, ...] = ()
     export_fields: tuple[str, ...] | None = None
@@ -169,6 +172,7 @@ def register(
     rows: Callable[[Subject], Iterable[models.Model]] | None = None,
     anonymize: Mapping[str, Replacement] | None = None,
     files: Iterable[str] = (),
+    scrub: Iterable[str] = (),
     legal_hold: LegalHold | None = None,
     recipients: Iterable[StrOrPromise] = (),
     export_fields: Iterable[str] | None = None,
@@ -185,6 +189,8 @@ def register(
     - `erasure`: DELETE, ANONYMIZE (with `anonymize` = field → replacement) or
       HOLD (with `legal_hold`; rows it does not apply to are deleted).
     - `files`: file fields whose files erasure removes from storage.
+    - `scrub`: free-text fields of rows that stay (ANONYMIZE): erasure replaces
+      the subject's name and address in them with `REDACTED`.
     """
     entry = PersonalDataEntry(
         model=model,
@@ -198,6 +204,7 @@ def register(
         rows=rows,
         anonymize=dict(anonymize or {}),
         files=tuple(files),
+        scrub=tuple(scrub),
         legal_hold=legal_hold,
         recipients=tuple(recipients),
         export_fields=tuple(export_fields) if export_fields is not None else None,
@@ -214,6 +221,7 @@ def _check(entry: PersonalDataEntry) -> None:
         *entry.fields,
         *entry.anonymize,
         *entry.files,
+        *entry.scrub,
         *(entry.legal_hold.clear if entry.legal_hold else ()),
     ]
     unknown = [name for name in declared if name not in names]

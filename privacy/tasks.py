@@ -1,6 +1,44 @@
+"""Celery entry points of privacy; each one calls a service."""
+
 from celery import shared_task
 
+from privacy.models import DataSubjectRequest
+from privacy.services.alerts import deadlines_alert
 from privacy.services.catalog_publish import catalog_publish, catalog_publish_targets
+from privacy.services.erasure import erasure_execute, legal_holds_purge
+from privacy.services.export import export_build, exports_expire
+
+
+@shared_task
+def privacy_export_task(request_id: int) -> None:
+    """Build a request's export ZIP."""
+    export_build(request=DataSubjectRequest.objects.get(pk=request_id))
+
+
+# Acks late (settings): a worker that dies midway leaves the task queued, and the
+# re-run goes on from the steps already recorded.
+@shared_task
+def privacy_erasure_task(request_id: int) -> None:
+    """Erase a request's subject."""
+    erasure_execute(request=DataSubjectRequest.objects.get(pk=request_id))
+
+
+@shared_task
+def privacy_deadlines_alert_task() -> None:
+    """Tell the privacy staff of near-due and overdue requests (daily)."""
+    deadlines_alert()
+
+
+@shared_task
+def privacy_legal_holds_purge_task() -> None:
+    """Delete held records whose retention has ended (daily)."""
+    legal_holds_purge()
+
+
+@shared_task
+def privacy_exports_expire_task() -> None:
+    """Delete export files past their download period (hourly)."""
+    exports_expire()
 
 
 @shared_task(

@@ -1,19 +1,28 @@
 from django.urls import path
 
-from privacy import consent_views as views
+from privacy import consent_views, views
 
 app_name = "privacy"
 
 urlpatterns = [
-    path("consent/", views.consent_update, name="consent_update"),
-    path("consent/settings/", views.consent_settings, name="consent_settings"),
-    path("do-not-sell/", views.do_not_sell, name="do_not_sell"),
-    path("limit-sensitive/", views.limit_sensitive, name="limit_sensitive"),
-    path("camera-consent/", views.biometric_consent, name="biometric_consent"),
-    path("legal/<slug:kind>/", views.legal_page, name="legal_page"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/confirm/<str:token>/", views.guest_confirm, name="guest_confirm"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/status.json", views.request_status, name="request_status"),
+    path(
+        "requests/<int:pk>/download/",
+        views.request_download,
+        name="request_download",
+    ),
+    path("consent/", consent_views.consent_update, name="consent_update"),
+    path("consent/settings/", consent_views.consent_settings, name="consent_settings"),
+    path("do-not-sell/", consent_views.do_not_sell, name="do_not_sell"),
+    path("limit-sensitive/", consent_views.limit_sensitive, name="limit_sensitive"),
+    path("camera-consent/", consent_views.biometric_consent, name="biometric_consent"),
+    path("legal/<slug:kind>/", consent_views.legal_page, name="legal_page"),
     path(
         "legal/<slug:kind>/v<int:number>/",
-        views.legal_page_version,
+        consent_views.legal_page_version,
         name="legal_page_version",
     ),
 ]

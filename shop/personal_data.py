@@ -182,6 +182,7 @@ register(
     # purchase (whose invoice may be held with a name and address).
     erasure=ErasureAction.ANONYMIZE,
     anonymize={"order_line": None},
+    scrub=("title", "text"),
 )
 
 

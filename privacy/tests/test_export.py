@@ -1,0 +1,91 @@
+"""The export: every registered model as JSON plus a readable summary, streamed."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+from privacy.models import DataSubjectRequest, RequestKind, RequestStatus
+from privacy.registry import registry_entries
+from privacy.services.export import export_build
+from privacy.services.requests import request_create
+from privacy.tests.shopper import COMMENT_TEXT, EMAIL, shopper_who_uses_everything
+
+pytestmark = pytest.mark.django_db
+
+
+def _archive(request: DataSubjectRequest) -> zipfile.ZipFile:
+    with request.export_file.open("rb") as file:
+        return zipfile.ZipFile(io.BytesIO(file.read()))
+
+
+def test_export_holds_a_json_file_per_registered_model_and_a_summary():
+    shopper = shopper_who_uses_everything()
+    request = request_create(
+        kind=RequestKind.ACCESS,
+        market=shopper.user.preferred_market,
+        user=shopper.user,
+        start=False,
+    )
+
+    request = export_build(request=request)
+
+    archive = _archive(request)
+    assert sorted(archive.namelist()) == sorted(
+        ["summary.html", *[f"data/{e.label}.json" for e in registry_entries()]]
+    )
+    orders = json.loads(archive.read("data/shop.Order.json"))
+    assert sorted(o["number"] for o in orders) == sorted(
+        [shopper.paid_order.number, shopper.unpaid_order.number]
+    )
+    comments = json.loads(archive.read("data/live.Comment.json"))
+    assert [c["text"] for c in comments] == [COMMENT_TEXT]
+    users = json.loads(archive.read("data/shop.User.json"))
+    assert [u["email"] for u in users] == [EMAIL]
+    summary = archive.read("summary.html").decode()
+    assert shopper.paid_order.number in summary
+    # The shopper's language is German.
+    assert "Ihre personenbezogenen Daten" in summary
+    assert request.status == RequestStatus.COMPLETED
+    assert request.progress_done == request.progress_total
+    assert request.progress_total > 10
+
+
+def test_export_of_another_shopper_holds_none_of_these_rows():
+    shopper = shopper_who_uses_everything()
+    other = request_create(
+        kind=RequestKind.ACCESS,
+        market=shopper.user.preferred_market,
+        email="nobody@example.net",
+        start=False,
+    )
+
+    archive = _archive(export_build(request=other))
+
+    assert json.loads(archive.read("data/shop.Order.json")) == []
+    assert EMAIL not in archive.read("summary.html").decode()
+
+
+def test_the_command_writes_the_same_export(tmp_path):
+    shopper = shopper_who_uses_everything()
+    out = tmp_path / "export.zip"
+
+    call_command("privacy_export", EMAIL, "--out", str(out), stdout=io.StringIO())
+
+    archive = zipfile.ZipFile(out)
+    orders = json.loads(archive.read("data/shop.Order.json"))
+    assert shopper.paid_order.number in {o["number"] for o in orders}
+    request = DataSubjectRequest.objects.filter(kind=RequestKind.ACCESS).latest("pk")
+    assert (request.user, request.status) == (shopper.user, RequestStatus.COMPLETED)
+
+
+def test_the_erase_command_runs_the_erasure(capsys):
+    shopper = shopper_who_uses_everything()
+
+    call_command("privacy_erase", EMAIL, "--yes")
+
+    shopper.user.refresh_from_db()
+    assert shopper.user.is_active is False
+    assert "completed" in capsys.readouterr().out
