@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Field, ForeignObjectRel, Q
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
@@ -85,6 +85,12 @@ class NoticeRow:
     recipients: list[StrOrPromise]
 
 
+def _field_label(field: Field | ForeignObjectRel) -> str:
+    if isinstance(field, ForeignObjectRel):
+        return str(field.name)
+    return str(field.verbose_name)
+
+
 def privacy_notice_rows() -> list[NoticeRow]:
     """What the shop keeps, why, on what basis, how long, and who receives it,
     straight from the personal-data registry."""
@@ -94,12 +100,7 @@ def privacy_notice_rows() -> list[NoticeRow]:
         rows.append(
             NoticeRow(
                 what=entry.verbose_name,
-                fields=[
-                    str(meta.get_field(name).verbose_name)
-                    if hasattr(meta.get_field(name), "verbose_name")
-                    else name
-                    for name in entry.fields
-                ],
+                fields=[_field_label(meta.get_field(name)) for name in entry.fields],
                 purpose=entry.purpose,
                 legal_basis=entry.legal_basis.label,
                 retention=entry.retention,
