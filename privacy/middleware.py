@@ -22,7 +22,6 @@ from privacy.residency import region_served_here, region_url
 from privacy.services.audit_admin import admin_access_audit, admin_access_pending
 from privacy.services.biometric import biometric_consent_required
 from privacy.services.consent import consent_gpc_record, consent_policy_version
-from shop.markets.services import MARKET_COOKIE
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -101,14 +100,6 @@ def _capture_pages() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in settings.MEDIA_CAPTURE_PAGES))
 
 
-def _chosen_market(request: HttpRequest):
-    """The market the visitor chose (switcher cookie); the default market, used when
-    nothing is known of a visitor, says nothing of where they are."""
-    if MARKET_COOKIE in request.COOKIES:
-        return getattr(request, "market", None)
-    return None
-
-
 class CameraConsentMiddleware:
     """Pages that use the camera (settings.MEDIA_CAPTURE_PAGES) ask for written
     biometric consent first where the user's market's laws require it."""
@@ -124,7 +115,9 @@ class CameraConsentMiddleware:
             and user.is_authenticated
             and settings.MEDIA_CAPTURE_PAGES
             and _capture_pages().match(request.path_info)
-            and biometric_consent_required(user=user, market=_chosen_market(request))
+            # The law follows where the user lives: their account's market. The
+            # market a visitor browses in says nothing of that.
+            and biometric_consent_required(user=user, market=None)
         ):
             target = reverse("privacy:biometric_consent")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

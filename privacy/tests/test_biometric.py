@@ -74,3 +74,16 @@ def test_signing_the_consent_step_opens_the_studio(client, us_host):
     assert BiometricConsent.objects.get().user == us_host
     # Past the gate: the studio view answers for itself (no such show here).
     assert client.get("/en/live/1/studio/").status_code == 404
+
+
+def test_studio_gate_follows_the_account_market_not_the_browsed_one(
+    client, django_user_model
+):
+    host = django_user_model.objects.create_user(
+        email="travel-host@example.com", password="pw", is_host=True
+    )
+    client.cookies["tw_market"] = "US"
+    client.force_login(host)
+
+    # No account market: no biometric law is known to apply; the view answers.
+    assert client.get("/en/live/1/studio/").status_code == 404
