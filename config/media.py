@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     StreamingHttpResponse,
@@ -23,6 +24,7 @@ from django.utils._os import safe_join
 from django.views.static import serve
 
 CHUNK_SIZE = 64 * 1024
+PRIVATE_PREFIXES = ("privacy/",)
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -70,6 +72,9 @@ def media_serve(
     """`static.serve` (404s, 304s, content types), plus byte ranges. The root is
     MEDIA_ROOT as it is at request time."""
     document_root = document_root or settings.MEDIA_ROOT
+    if path.startswith(PRIVATE_PREFIXES):
+        # Data-subject exports leave only through their owner's download view.
+        raise Http404
     response = serve(request, path, document_root=str(document_root))
     if not isinstance(response, FileResponse) or response.status_code != 200:
         return response

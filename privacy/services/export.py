@@ -7,6 +7,7 @@ and then moved into storage.
 
 import io
 import json
+import secrets
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -188,7 +189,8 @@ def export_build(*, request: DataSubjectRequest) -> DataSubjectRequest:
         target.seek(0)
         if request.export_file:
             request.export_file.delete(save=False)
-        name = f"privacy/exports/{request.pk}-{timezone.now():%Y%m%d%H%M%S}.zip"
+        # A name nobody can guess, should a web server ever serve MEDIA_ROOT whole.
+        name = f"privacy/exports/{request.pk}-{secrets.token_urlsafe(24)}.zip"
         request.export_file.name = default_storage.save(name, File(target))
     now = timezone.now()
     request.status = RequestStatus.COMPLETED

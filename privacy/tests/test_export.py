@@ -2,14 +2,18 @@
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.http import Http404
 
+from config.media import media_serve
 from privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from privacy.registry import registry_entries
-from privacy.services.export import export_build
+from privacy.services.export import export_build, exports_expire
 from privacy.services.requests import request_create
 from privacy.tests.shopper import COMMENT_TEXT, EMAIL, shopper_who_uses_everything
 
@@ -89,3 +93,18 @@ def test_the_erase_command_runs_the_erasure(capsys):
     shopper.user.refresh_from_db()
     assert shopper.user.is_active is False
     assert "completed" in capsys.readouterr().out
+
+
+def test_export_files_are_not_served_as_media_and_expire(rf):
+    shopper = shopper_who_uses_everything()
+    request = DataSubjectRequest.objects.get(user=shopper.user)
+    name = request.export_file.name
+    assert default_storage.exists(name)
+
+    with pytest.raises(Http404):
+        media_serve(rf.get(f"/media/{name}"), name)
+
+    assert re.fullmatch(rf"privacy/exports/{request.pk}-[\w-]{{32}}\.zip", name)
+    assert exports_expire(now=request.export_expires_at) == 1
+    request.refresh_from_db()
+    assert request.export_file.name == ""
