@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy.consent_forms import BiometricConsentForm, ConsentForm, OptOutForm
 from privacy.legal_selectors import (
+    LegalPageKind,
     legal_version_current,
     legal_version_numbered,
     legal_versions,
@@ -17,13 +18,16 @@ from privacy.legal_selectors import (
     privacy_notice_rows,
 )
 from privacy.middleware import consent_cookie_set
-from privacy.models import ConsentMethod, LegalPageKind
 from privacy.regimes import BIOMETRIC_REGIMES, US_OPT_OUT_REGIMES
 from privacy.services.biometric import (
     biometric_consent_record,
     biometric_regimes_for,
 )
-from privacy.services.consent import consent_opt_out_record, consent_record
+from privacy.services.consent import (
+    ConsentMethod,
+    consent_opt_out_record,
+    consent_record,
+)
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str:
