@@ -8,16 +8,25 @@ from privacy.services.catalog_publish import catalog_publish, catalog_publish_ta
 from privacy.services.erasure import erasure_execute, legal_holds_purge
 from privacy.services.export import export_build, exports_expire
 
+# Both are safe to run again: a worker that dies midway (reject_on_worker_lost,
+# with acks late from settings) or a step that fails (retried with backoff) leaves
+# the task to be run again, which completes the request.
+_RERUNNABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 30,
+    "max_retries": 5,
+}
 
-@shared_task
+
+@shared_task(**_RERUNNABLE)
 def privacy_export_task(request_id: int) -> None:
     """Build a request's export ZIP."""
     export_build(request=DataSubjectRequest.objects.get(pk=request_id))
 
 
-# Acks late (settings): a worker that dies midway leaves the task queued, and the
-# re-run goes on from the steps already recorded.
-@shared_task
+@shared_task(**_RERUNNABLE)
 def privacy_erasure_task(request_id: int) -> None:
     """Erase a request's subject."""
     erasure_execute(request=DataSubjectRequest.objects.get(pk=request_id))
