@@ -82,6 +82,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shop.markets.middleware.MarketMiddleware",
+    # Right after the market: residency redirects before anything is stored.
+    "privacy.middleware.ResidencyMiddleware",
+    "privacy.middleware.ConsentMiddleware",
+    "privacy.middleware.CameraConsentMiddleware",
+    "privacy.middleware.AdminAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -375,6 +380,37 @@ LIVE_VIDEO_CODEC = os.environ.get("LIVE_VIDEO_CODEC", "video/VP8")
 # STUN/TURN URLs for the server and the browsers, when they are not reachable directly.
 LIVE_ICE_SERVERS = env_list("LIVE_ICE_SERVERS", "")
 
+# --- Privacy: consent, residency, catalog publishing ------------------------------
+# Scripts of a consent category, rendered only once the visitor grants it.
+CONSENT_CATEGORY_SCRIPTS = [("analytics", "js/analytics.js")]
+# The data region this deployment serves (eu, us, sa, apac); blank serves every
+# region, as the embedded default does. Shoppers of another region's market are
+# redirected to DATA_REGION_URLS[region] before anything of theirs is stored.
+DATA_REGION = os.environ.get("DATA_REGION", "")
+DATA_REGION_URLS: dict[str, str] = json.loads(os.environ.get("DATA_REGION_URLS", "{}"))
+# Where each region's deployment stores its data, for the privacy notice.
+DATA_REGION_LOCATIONS: dict[str, str] = json.loads(
+    os.environ.get(
+        "DATA_REGION_LOCATIONS",
+        '{"eu": "Frankfurt am Main, Germany", "us": "Ashburn, Virginia, USA", '
+        '"sa": "S\u00e3o Paulo, Brazil", "apac": "Singapore"}',
+    )
+)
+# Paths that hold no shopper's personal data, served whatever the market.
+DATA_REGION_EXEMPT_PATHS = (
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/market/",
+    "/language/",
+    "/privacy/catalog/",
+    "/favicon.ico",
+)
+# Catalog publishing between deployments: a shared secret signs each import.
+CATALOG_PUBLISH_SECRET = os.environ.get("CATALOG_PUBLISH_SECRET", "")
+CATALOG_PUBLISH_TOKEN_MAX_AGE = 300
+
 # --- Security (production) -------------------------------------------------------
 # How many proxies of ours stand in front of the servers; each appends the address it
 # saw to X-Forwarded-For, so the client is that many entries from the right. 0: no
@@ -393,6 +429,10 @@ REQUEST_BODY_LIMITS = [
     ("/webhooks/carriers/", CARRIER_WEBHOOK_MAX_BYTES),
     ("/live/", LIVE_MAX_SDP_BYTES),
     ("/admin/", int(os.environ.get("ADMIN_BODY_MAX_BYTES", str(20 << 20)))),
+    (
+        "/privacy/catalog/",
+        int(os.environ.get("CATALOG_IMPORT_MAX_BYTES", str(64 << 20))),
+    ),
 ]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

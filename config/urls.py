@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("live/", include("live.streaming.urls")),
+    path("privacy/catalog/", include("privacy.catalog_urls")),
     path(
         "webhooks/carriers/<slug:carrier>/",
         shipment_views.carrier_webhook,

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from privacy.models import DataSubjectRequest
 from privacy.services.alerts import deadlines_alert
+from privacy.services.catalog_publish import catalog_publish, catalog_publish_targets
 from privacy.services.erasure import erasure_execute, legal_holds_purge
 from privacy.services.export import export_build, exports_expire
 
@@ -47,3 +48,12 @@ def privacy_legal_holds_purge_task() -> None:
 def privacy_exports_expire_task() -> None:
     """Delete export files past their download period (hourly)."""
     exports_expire()
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def catalog_publish_task(url: str | None = None) -> dict[str, int]:
+    """Publish the catalog to one deployment, or to every other region's."""
+    targets = [url] if url else catalog_publish_targets()
+    return {target: catalog_publish(url=target) for target in targets}

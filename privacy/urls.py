@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import views
+from privacy import consent_views, views
 
 app_name = "privacy"
 
@@ -13,5 +13,16 @@ urlpatterns = [
         "requests/<int:pk>/download/",
         views.request_download,
         name="request_download",
+    ),
+    path("consent/", consent_views.consent_update, name="consent_update"),
+    path("consent/settings/", consent_views.consent_settings, name="consent_settings"),
+    path("do-not-sell/", consent_views.do_not_sell, name="do_not_sell"),
+    path("limit-sensitive/", consent_views.limit_sensitive, name="limit_sensitive"),
+    path("camera-consent/", consent_views.biometric_consent, name="biometric_consent"),
+    path("legal/<slug:kind>/", consent_views.legal_page, name="legal_page"),
+    path(
+        "legal/<slug:kind>/v<int:number>/",
+        consent_views.legal_page_version,
+        name="legal_page_version",
     ),
 ]

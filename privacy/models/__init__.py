@@ -1,5 +1,13 @@
 """Every model of the privacy app, defined in its module and gathered here."""
 
+from privacy.models.audit import AuditAction, AuditEvent
+from privacy.models.consent import (
+    BiometricConsent,
+    ConsentMethod,
+    ConsentRecord,
+)
+from privacy.models.incidents import Incident, IncidentNotice
+from privacy.models.legal import LegalPage, LegalPageKind, LegalPageVersion
 from privacy.models.requests import (
     DataSubjectRequest,
     LegalHoldRecord,
@@ -10,6 +18,16 @@ from privacy.models.requests import (
 )
 
 __all__ = [
+    "AuditAction",
+    "AuditEvent",
+    "BiometricConsent",
+    "ConsentMethod",
+    "ConsentRecord",
+    "Incident",
+    "IncidentNotice",
+    "LegalPage",
+    "LegalPageKind",
+    "LegalPageVersion",
     "DataSubjectRequest",
     "LegalHoldRecord",
     "RequestEvent",

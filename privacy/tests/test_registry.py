@@ -64,6 +64,9 @@ NOT_PERSONAL = {
     "shop.ShippingMethod": "names of shipping methods",
     "privacy.RequestEvent": "notes the system writes on a request's steps",
     "privacy.LegalHoldRecord": "the legal reason a row is held",
+    "privacy.LegalPageVersion": "legal texts written by staff",
+    "privacy.Incident": "staff's description of a breach; the affected shoppers "
+    "are ids in a link table, and each one's notice is registered",
 }
 
 

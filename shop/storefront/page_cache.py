@@ -77,7 +77,12 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _key(request: MarketRequest, pairs: list[tuple[str, str]]) -> str:
-    digest = hashlib.sha256(f"{request.path}?{urlencode(pairs)}".encode()).hexdigest()
+    # Pages differ by the visitor's consent (banner, consented scripts): a middleware
+    # of the privacy app names that variant on the request.
+    variant = getattr(request, "page_cache_variant", "")
+    digest = hashlib.sha256(
+        f"{request.path}?{urlencode(pairs)}#{variant}".encode()
+    ).hexdigest()
     return page_cache_key(
         path=digest, language=get_language(), market_code=request.market.code
     )
