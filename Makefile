@@ -25,6 +25,7 @@ run: venv messages
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_shows
+	$(BIN)/python manage.py privacy_seed_demo
 	@echo "Storefront: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
