@@ -16,3 +16,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 keepalive = 5
 # Request lines go through Django's logging config, whose filter redacts order links.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# gunicorn's control socket has one default path per user: several instances on a
+# host would fight over it; systemd and signals manage the process here.
+control_socket_disable = True
