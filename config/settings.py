@@ -179,6 +179,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Anonymous storefront pages are cached per market and language; 0 turns it off.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "600"))
+# Product cards, facets and product data kept per catalog version (shop.catalog.
+# fragments), for every visitor; 0 turns them off.
+CATALOG_FRAGMENT_SECONDS = int(os.environ.get("CATALOG_FRAGMENT_SECONDS", "600"))
 
 # --- Auth and accounts -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -8,7 +8,7 @@ afresh: one cache round trip reads both the version and the page.
 import functools
 import weakref
 from asyncio import AbstractEventLoop, get_running_loop
-from typing import cast
+from typing import Any, cast
 
 import redis.asyncio
 from django.core.cache import cache, caches
@@ -88,6 +88,25 @@ async def page_cache_aget(*, key: str) -> bytes | None:
         if value is not None
     }
     return _current(found, key)[1]
+
+
+def versioned_get_many(keys: list[str]) -> tuple[int, dict[str, Any]]:
+    """The current catalog version and the entries under `keys` stored at it, in one
+    cache round trip; entries of older versions count as missing."""
+    found = cache.get_many([CATALOG_VERSION_KEY, *keys])
+    version = found.pop(CATALOG_VERSION_KEY, 0)
+    return version, {
+        key: entry[1] for key, entry in found.items() if entry[0] == version
+    }
+
+
+def versioned_set_many(*, version: int, entries: dict[str, Any], timeout: int) -> None:
+    """Store entries made from data read at catalog `version` (read before making
+    them, as `versioned_get_many` returns it)."""
+    if entries and timeout > 0:
+        cache.set_many(
+            {key: (version, value) for key, value in entries.items()}, timeout=timeout
+        )
 
 
 def page_cache_set(*, key: str, version: int, content: bytes, timeout: int) -> None:
