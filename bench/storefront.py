@@ -223,8 +223,8 @@ UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def run_load(port: int, path: str, seconds: float, connections: int) -> Figure:
     if shutil.which("wrk"):
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--latency", "--timeout", "30s",
-             "-H", "Accept-Language: en-US", f"http://127.0.0.1:{port}{path}"],
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--latency",
+             "--timeout", "30s", "-H", "Accept-Language: en-US", f"http://127.0.0.1:{port}{path}"],
             check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
         found = re.search(r"Requests/sec:\s+([\d.]+)", out)
