@@ -14,12 +14,14 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from config.body_limit import guard_daphne  # noqa: E402
 from config.client_ip import WebSocketClientAddress  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from shop.storefront.page_cache import PageCacheFront  # noqa: E402
 
 guard_daphne()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Cached storefront pages are answered on the event loop, before Django.
+        "http": PageCacheFront(django_asgi_app),
         "websocket": WebSocketClientAddress(
             AllowedHostsOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))

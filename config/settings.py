@@ -94,7 +94,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "config.wsgi.django_wsgi_app"
 
 TEMPLATES = [
     {
@@ -210,6 +210,16 @@ ASSISTANT_LLM_API_KEY = os.environ.get("ASSISTANT_LLM_API_KEY", "")
 
 # Anonymous storefront pages are cached per market and language; 0 turns it off.
 STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "600"))
+# The page cache's front (answering hits before Django) leaves to Django the
+# requests whose page depends on these cookies or headers: the visitor's consent and
+# the Global Privacy Control signal, which the privacy app reads and records. Django's
+# side names the consent variant of a visitor without them "ask" (banner shown).
+PAGE_CACHE_FRONT_SKIP_COOKIES = ("tw_consent",)
+PAGE_CACHE_FRONT_SKIP_HEADERS = ("sec-gpc",)
+PAGE_CACHE_FRONT_VARIANT = "ask"
+# Product cards, facets and product data kept per catalog version (shop.catalog.
+# fragments), for every visitor; 0 turns them off.
+CATALOG_FRAGMENT_SECONDS = int(os.environ.get("CATALOG_FRAGMENT_SECONDS", "600"))
 
 # --- Auth and accounts -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

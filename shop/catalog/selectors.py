@@ -20,6 +20,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
@@ -146,9 +147,17 @@ def _in_subtree(category: Category, prefix: str = "category__") -> Q:
 # --- Product listings ------------------------------------------------------------
 
 
+_TAX_RATE_ROW_ATTR = "_tax_rate_row"
+
+
 def market_tax_rate(*, market: Market) -> TaxRate | None:
-    """The tax rate of the market's default country, named beside its prices."""
-    return tax_rate_for(country=market.default_country)
+    """The tax rate of the market's default country, named beside its prices; read
+    once per market object (markets are kept per process for a short while)."""
+    if _TAX_RATE_ROW_ATTR not in market.__dict__:
+        market.__dict__[_TAX_RATE_ROW_ATTR] = tax_rate_for(
+            country=market.default_country
+        )
+    return market.__dict__[_TAX_RATE_ROW_ATTR]
 
 
 def _matching_variants(
@@ -218,6 +227,12 @@ def _card_prefetches(market: Market) -> list[Prefetch]:
             to_attr="first_images",
         ),
     ]
+
+
+def product_cards_prefetch(*, products: Sequence[Product], market: Market) -> None:
+    """Fetch what `product_cards` reads for products loaded without it (a fixed
+    number of queries, whatever their number)."""
+    prefetch_related_objects(products, *_card_prefetches(market))
 
 
 def _name_sort_key() -> Lower:

@@ -7,18 +7,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from shop.catalog.fragments import (
+    category_parts,
+    listing_facets,
+    product_cards_html,
+    product_detail,
+)
 from shop.catalog.selectors import (
     FacetGroup,
     ProductSort,
     attribute_values_by_slug,
-    category_ancestors,
-    category_by_slug,
-    category_children,
     delivery_window,
-    facet_groups,
     market_tax_rate,
-    product_cards,
-    product_detail_for_market,
     product_list_for_market,
     product_variant_options,
 )
@@ -170,30 +170,28 @@ def product_query_canonical(query: QueryDict) -> CanonicalQuery:
 @storefront_cached(query=listing_query_canonical)
 def category(request: MarketRequest, slug: str) -> HttpResponse:
     market = request.market
-    found = category_by_slug(slug=slug)
-    if found is None:
+    parts = category_parts(slug=slug)
+    if parts is None:
         raise Http404
-    form = ListingForm(request.GET, facets=facet_groups(category=found, market=market))
+    found, breadcrumbs, subcategories = parts
+    form = ListingForm(
+        request.GET, facets=listing_facets(category=found, market=market)
+    )
     form.is_valid()
     products = product_list_for_market(
         market=market, category=found, **form.listing_filters()
     )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = product_cards(
-        products=page.object_list,
-        market=market,
-        tax_rate=market_tax_rate(market=market),
-    )
     return render(
         request,
         "shop/category.html",
         {
             "category": found,
-            "breadcrumbs": category_ancestors(category=found),
-            "subcategories": category_children(category=found),
+            "breadcrumbs": breadcrumbs,
+            "subcategories": subcategories,
             "form": form,
             "page_obj": page,
-            "cards": cards,
+            "rendered_cards": product_cards_html(page=page.object_list, market=market),
         },
     )
 
@@ -202,9 +200,10 @@ def category(request: MarketRequest, slug: str) -> HttpResponse:
 @storefront_cached(query=product_query_canonical)
 def product(request: MarketRequest, slug: str) -> HttpResponse:
     market = request.market
-    found = product_detail_for_market(slug=slug, market=market)
-    if found is None:
+    detail = product_detail(slug=slug, market=market)
+    if detail is None:
         raise Http404
+    found, breadcrumbs = detail
     options = product_variant_options(
         product=found,
         market=market,
@@ -218,7 +217,7 @@ def product(request: MarketRequest, slug: str) -> HttpResponse:
         "shop/product.html",
         {
             "product": found,
-            "breadcrumbs": category_ancestors(category=found.category),
+            "breadcrumbs": breadcrumbs,
             "options": options,
             "selected": selected,
             "specifications": found.specification_list,

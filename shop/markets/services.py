@@ -44,6 +44,14 @@ def markets_active() -> dict[str, Market]:
     return _cache.markets
 
 
+def markets_in_memory() -> dict[str, Market] | None:
+    """This process's copy of the active markets if it is fresh, else None: never a
+    query, so code on an event loop may call it."""
+    if _cache is None or time.monotonic() - _cache.loaded_at > _MARKETS_TTL_SECONDS:
+        return None
+    return _cache.markets
+
+
 def _market_for_language_tag(tag: str, markets: dict[str, Market]) -> Market | None:
     """Match an Accept-Language tag such as de-AT, pt-BR or fr to a market."""
     parts = tag.replace("_", "-").split("-")
@@ -92,9 +100,16 @@ def market_resolve(*, request: HttpRequest) -> Market | None:
     )
 
 
-def market_choose(*, chosen: str, user, accept_language: str) -> Market | None:
+def market_choose(
+    *,
+    chosen: str,
+    user,
+    accept_language: str,
+    markets: dict[str, Market] | None = None,
+) -> Market | None:
     """The market for a chosen code, an account and an Accept-Language header."""
-    markets = markets_active()
+    if markets is None:
+        markets = markets_active()
     if chosen in markets:
         return markets[chosen]
     if user is not None and user.is_authenticated and user.preferred_market_id:

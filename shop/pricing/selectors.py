@@ -12,6 +12,7 @@ the EU rule (`Market.shows_prior_price`), against the lowest price in effect in 
 reduction is announced at all. Elsewhere it is measured against the regular price.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -205,3 +206,19 @@ def remaining_text(*, ends_at: datetime | None, now: datetime | None = None) -> 
     if hours:
         return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{minutes}:{seconds:02d}"
+
+
+def promotions_next_change(
+    *, variants: Iterable[Variant], at: datetime
+) -> datetime | None:
+    """The next time after `at` that a promotion of these variants starts or ends,
+    from the promotions `prices_prefetch` fetched (no query): their prices stay as
+    they are until then, barring a write."""
+    times = [
+        when
+        for variant in variants
+        for promotion in getattr(variant, PROMOTIONS_ATTR)
+        for when in (promotion.starts_at, promotion.ends_at)
+        if when > at
+    ]
+    return min(times, default=None)

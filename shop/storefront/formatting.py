@@ -1,5 +1,6 @@
 """Money, units and dates as a shopper in one language and market reads them."""
 
+import functools
 from copy import copy
 from datetime import datetime
 from decimal import Decimal
@@ -8,12 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal
 from django.utils.translation import gettext as _
 
 from shop.models import Market, MeasurementSystem, Specification, SpecificationKind
 
 
+@functools.cache
 def babel_locale(language: str, country: str) -> str:
     """The CLDR locale for a language shown to a market's country: de + DE -> de_DE."""
     base = language.split("-")[0]
@@ -46,11 +48,19 @@ def currency_digits(currency: str) -> int:
 
 def money(amount: Decimal, currency: str, language: str, country: str) -> str:
     """`1.299,00 €` in de-DE, `$1,299.00` in en-US, `Rp2.749.000` in id-ID."""
-    locale = Locale.parse(babel_locale(language, country))
+    locale, pattern = _currency_format(babel_locale(language, country), currency)
+    return pattern.apply(amount, locale, currency=currency, currency_digits=False)
+
+
+@functools.cache
+def _currency_format(locale_name: str, currency: str) -> tuple[Locale, NumberPattern]:
+    # Parsing a locale and its pattern costs more than formatting the amount; a page
+    # formats dozens of prices in one or two locales.
+    locale = Locale.parse(locale_name)
     pattern = copy(locale.currency_formats["standard"])
     digits = currency_digits(currency)
     pattern.frac_prec = (digits, digits)
-    return pattern.apply(amount, locale, currency=currency, currency_digits=False)
+    return locale, pattern
 
 
 def number(value: Decimal, language: str, country: str, digits: int = 1) -> str:

@@ -115,14 +115,32 @@ def hreflang_links(context: template.Context) -> dict:
     if request is None:
         return {"alternates": [], "canonical": ""}
     path = request.get_full_path()
-    alternates = [
-        {"hreflang": code, "href": settings.SITE_URL + translate_url(path, code)}
-        for code in settings.SHOPPER_LANGUAGES
-    ]
-    alternates.append(
-        {
-            "hreflang": "x-default",
-            "href": settings.SITE_URL + translate_url(path, settings.LANGUAGE_CODE),
-        }
-    )
-    return {"alternates": alternates, "canonical": settings.SITE_URL + path}
+    return {
+        "alternates": _alternates(path, settings.SITE_URL),
+        "canonical": settings.SITE_URL + path,
+    }
+
+
+_ALTERNATES_KEPT = 4096
+_alternates_kept: dict[tuple[str, str], list[dict[str, str]]] = {}
+
+
+def _alternates(path: str, site_url: str) -> list[dict[str, str]]:
+    """A path in every shopper language; kept per process, since translating a URL
+    resolves and reverses it once per language."""
+    key = (path, site_url)
+    if key not in _alternates_kept:
+        alternates = [
+            {"hreflang": code, "href": site_url + translate_url(path, code)}
+            for code in settings.SHOPPER_LANGUAGES
+        ]
+        alternates.append(
+            {
+                "hreflang": "x-default",
+                "href": site_url + translate_url(path, settings.LANGUAGE_CODE),
+            }
+        )
+        if len(_alternates_kept) >= _ALTERNATES_KEPT:
+            _alternates_kept.clear()
+        _alternates_kept[key] = alternates
+    return _alternates_kept[key]

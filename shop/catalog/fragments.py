@@ -1,0 +1,157 @@
+"""Parts of catalog pages kept across requests, for every visitor (signed in or
+not, page cache on or off): rendered product cards per market and language, a
+category with its breadcrumbs and children, a listing's facets, and a product
+page's data per market.
+
+Each entry carries the catalog version it was made at, so any catalog, price, stock
+or promotion write makes it stale at once; and an entry with prices lives no longer
+than the next start or end of a promotion of its variants
+(`promotions_next_change`), so a price that changes with the clock is never served
+from before the change. Cards of a running promotion show a countdown and are not
+stored.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from shop.catalog.selectors import (
+    FacetGroup,
+    category_ancestors,
+    category_by_slug,
+    category_children,
+    facet_groups,
+    market_tax_rate,
+    product_cards,
+    product_cards_prefetch,
+    product_detail_for_market,
+)
+from shop.pricing.selectors import promotions_next_change
+from shop.storefront.cache import versioned_get_many, versioned_set_many
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from shop.catalog.selectors import CardPrefetch, DetailPrefetch
+    from shop.models import Category, Market, Product, Variant
+
+CARD_TEMPLATE = "shop/includes/product_card.html"
+CategoryParts = tuple["Category", list["Category"], list["Category"]]
+
+
+def _seconds_valid(*, variants: "Iterable[Variant]", now: datetime) -> int:
+    """How long prices of these variants computed now stay right: the fragment
+    lifetime, cut at their next promotion start or end."""
+    lifetime = settings.CATALOG_FRAGMENT_SECONDS
+    change = promotions_next_change(variants=variants, at=now)
+    if change is None:
+        return lifetime
+    return max(0, min(lifetime, int((change - now).total_seconds())))
+
+
+def category_parts(*, slug: str) -> CategoryParts | None:
+    """A category with its breadcrumbs and subcategories, or None."""
+    key = f"fragment:category:{slug}"
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    category = category_by_slug(slug=slug)
+    if category is None:
+        return None
+    parts = (
+        category,
+        category_ancestors(category=category),
+        category_children(category=category),
+    )
+    versioned_set_many(
+        version=version, entries={key: parts}, timeout=settings.CATALOG_FRAGMENT_SECONDS
+    )
+    return parts
+
+
+def listing_facets(*, category: "Category", market: "Market") -> list[FacetGroup]:
+    """`facet_groups` of a category in a market, kept per catalog version."""
+    key = f"fragment:facets:{market.code}:{category.pk}"
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    groups = facet_groups(category=category, market=market)
+    versioned_set_many(
+        version=version,
+        entries={key: groups},
+        timeout=settings.CATALOG_FRAGMENT_SECONDS,
+    )
+    return groups
+
+
+def product_detail(
+    *, slug: str, market: "Market"
+) -> "tuple[WithAnnotations[Product, DetailPrefetch], list[Category]] | None":
+    """`product_detail_for_market` and the product's breadcrumbs, kept per market
+    until the catalog version changes or one of its promotions starts or ends."""
+    key = f"fragment:product:{market.code}:{slug}"
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    now = timezone.now()
+    product = product_detail_for_market(slug=slug, market=market)
+    if product is None:
+        return None
+    detail = (product, category_ancestors(category=product.category))
+    versioned_set_many(
+        version=version,
+        entries={key: detail},
+        timeout=_seconds_valid(variants=product.variant_list, now=now),
+    )
+    return detail
+
+
+def product_cards_html(
+    *, page: "Iterable[WithAnnotations[Product, CardPrefetch]]", market: "Market"
+) -> list[SafeString]:
+    """The rendered cards of one page of a listing, in order: stored cards from the
+    cache; the rest get their prices and images in a fixed number of queries, are
+    rendered once per market and language, and stored."""
+    # One query for the page's products, without the card prefetches.
+    products = list(cast("QuerySet[Product]", page).prefetch_related(None))
+    language = get_language()
+    keys = {
+        product.pk: (
+            f"fragment:card:{market.code}:{language}:{product.pk}:"
+            # The listing's filters pick the price a card starts from.
+            f"{getattr(product, 'from_price', None)}"
+        )
+        for product in products
+    }
+    version, found = versioned_get_many(list(keys.values()))
+    missing = [product for product in products if keys[product.pk] not in found]
+    if missing:
+        now = timezone.now()
+        product_cards_prefetch(products=missing, market=market)
+        cards = product_cards(
+            # Prefetched just above: now they carry what CardPrefetch names.
+            products=cast("list[WithAnnotations[Product, CardPrefetch]]", missing),
+            market=market,
+            tax_rate=market_tax_rate(market=market),
+        )
+        by_lifetime: dict[int, dict[str, str]] = {}
+        for card in cards:
+            key = keys[card.product.pk]
+            found[key] = render_to_string(
+                CARD_TEMPLATE, {"card": card, "market": market}
+            )
+            if card.price is None or not card.price.is_promotion:
+                variants = card.product.variant_list  # type: ignore[attr-defined]
+                seconds = _seconds_valid(variants=variants, now=now)
+                by_lifetime.setdefault(seconds, {})[key] = found[key]
+        for seconds, entries in by_lifetime.items():
+            versioned_set_many(version=version, entries=entries, timeout=seconds)
+    # Rendered by our own template, escaped there.
+    return [mark_safe(found[keys[product.pk]]) for product in products]  # noqa: S308
