@@ -146,20 +146,19 @@ def test_page_cached_for_a_first_visit_is_not_shown_to_a_visitor_who_accepted(
     catalog,
 ):
     """The banner and consented scripts differ: each consent state has its page."""
-    from privacy.consent import CONSENT_COOKIE, ConsentState, consent_cookie_value
-    from privacy.services.consent import consent_policy_version
+    from django.test import Client
+    from django.urls import reverse
 
+    client = Client()
+    client.post(
+        reverse("privacy:consent_update"),
+        {"decision": "accept_all", "source": "banner", "next": "/en/"},
+    )
+    consent = client.cookies["tw_consent"]
+    cookie = f"tw_consent={consent.value}"
     app = PageCacheFrontWSGI(CountingWSGI())
     url = f"/en/p/{catalog['product'].slug}/"
     _status, _headers, first_visit = _wsgi_get(app, url)
-    version = consent_policy_version()
-    accepted = ConsentState(
-        anonymous_id="a1b2c3",
-        policy_version=version,
-        granted=frozenset({"preferences", "analytics", "marketing"}),
-        current_version=version,
-    )
-    cookie = f"{CONSENT_COOKIE}={consent_cookie_value(accepted)}"
 
     _status, _headers, html = _wsgi_get(app, url, cookie=cookie)
 
