@@ -15,7 +15,13 @@ from privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from privacy.registry import registry_entries
 from privacy.services.export import export_build, exports_expire
 from privacy.services.requests import request_create
-from privacy.tests.shopper import COMMENT_TEXT, EMAIL, shopper_who_uses_everything
+from privacy.tests.shopper import (
+    AGENT_TEXT,
+    COMMENT_TEXT,
+    EMAIL,
+    SUPPORT_TEXT,
+    shopper_who_uses_everything,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +54,20 @@ def test_export_holds_a_json_file_per_registered_model_and_a_summary():
     assert [c["text"] for c in comments] == [COMMENT_TEXT]
     users = json.loads(archive.read("data/shop.User.json"))
     assert [u["email"] for u in users] == [EMAIL]
+    conversations = json.loads(archive.read("data/support.Conversation.json"))
+    assert [(c["id"], c["shopper_timezone"]) for c in conversations] == [
+        (shopper.conversation.pk, "Europe/Berlin")
+    ]
+    messages = json.loads(archive.read("data/support.Message.json"))
+    texts = [(m["author"], m["text"]) for m in messages]
+    assert texts[0] == ("shopper", SUPPORT_TEXT)
+    assert ("agent", AGENT_TEXT) in texts
+    assert {m["conversation"] for m in messages} == {shopper.conversation.pk}
+    calls = json.loads(archive.read("data/support.Call.json"))
+    assert [c["id"] for c in calls] == [shopper.call.pk]
+    assert calls[0]["shopper_recording_consent_at"] is not None
+    outcomes = json.loads(archive.read("data/support.ConversationOutcome.json"))
+    assert [o["csat"] for o in outcomes] == ["up"]
     summary = archive.read("summary.html").decode()
     assert shopper.paid_order.number in summary
     # The shopper's language is German.
