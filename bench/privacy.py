@@ -1,10 +1,11 @@
 """Export and erasure of one shopper with many orders and live comments.
 
 Creates a fresh benchmark database, then for each size runs a child process that
-seeds one shopper (paid orders with one line each, invoice numbers, and comments
-in a live show) and times the very services the portal and the commands run:
-`export_build` (the ZIP streamed to storage) and `erasure_execute` (orders
-minimized and held, comments anonymized and redacted, the account ended). Each
+seeds one shopper (paid orders with one line each, invoice numbers, and messages:
+half comments in a live show, half a support chat) and times the very services
+the portal and the commands run: `export_build` (the ZIP streamed to storage) and
+`erasure_execute` (orders minimized and held, comments anonymized and redacted,
+the support chat's messages deleted, the account ended). Each
 child reports its peak Python allocations (tracemalloc) during each phase and the
 growth of its resident set (peak RSS after the phase minus before it); the ratio
 of the full size to a quarter of it shows whether memory grows with the rows
@@ -62,7 +63,8 @@ def prepare_database(media: str) -> None:
 
 
 def seed(*, orders: int, messages: int, tag: str):
-    """One shopper with `orders` paid orders and `messages` comments in a show."""
+    """One shopper with `orders` paid orders and `messages` messages: half
+    comments in a show, half in a support conversation."""
     from django.utils import timezone
 
     from live.models import Comment, Show, ShowStatus
@@ -76,6 +78,7 @@ def seed(*, orders: int, messages: int, tag: str):
         User,
         Variant,
     )
+    from support.models import Author, Conversation, ConversationOutcome, Message
 
     market = Market.objects.get(code="DE")
     email = f"bench-{tag}@example.org"
@@ -170,7 +173,25 @@ def seed(*, orders: int, messages: int, tag: str):
                 text=f"Message {index} from Bea about the jacket",
                 created_at=now,
             )
-            for index in range(messages)
+            for index in range(messages // 2)
+        ],
+        batch_size=1000,
+    )
+    conversation = Conversation.objects.create(
+        user=user, market=market, language="de", shopper_timezone="Europe/Berlin"
+    )
+    ConversationOutcome.objects.create(
+        conversation=conversation, market=market, started_at=now
+    )
+    Message.objects.bulk_create(
+        [
+            Message(
+                conversation=conversation,
+                author=Author.SHOPPER,
+                text=f"Question {index} from Bea Benchmark, Messweg 1, Berlin",
+                language="de",
+            )
+            for index in range(messages - messages // 2)
         ],
         batch_size=1000,
     )

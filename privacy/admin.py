@@ -191,8 +191,7 @@ class LegalHoldRecordAdmin(admin.ModelAdmin):
 
 
 # Consent records, legal pages, the audit log and incidents register in their own
-# module; the personal data of those models is declared here, once models are loaded.
-from privacy import personal_data_compliance  # noqa: E402
+# module.
 from privacy.admins import compliance as compliance_admin  # noqa: E402
 
-__all__ = ["compliance_admin", "personal_data_compliance"]
+__all__ = ["compliance_admin"]

@@ -11,6 +11,8 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# Consent, audit and incident models declare in their own module.
+from privacy import personal_data_compliance  # noqa: F401
 from privacy.models import DataSubjectRequest
 from privacy.registry import (
     ErasureAction,

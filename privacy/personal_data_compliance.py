@@ -1,5 +1,6 @@
 """Personal data of the consent, legal, audit and incident models, declared in the
-privacy registry (imported by privacy.admin once every model is loaded)."""
+privacy registry (imported by privacy.personal_data, which the registry's
+autodiscovery loads)."""
 
 from django.utils.translation import gettext_lazy as _
 

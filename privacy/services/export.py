@@ -23,16 +23,21 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from privacy.models import (
+    AuditAction,
     DataSubjectRequest,
     RequestEventKind,
+    RequestKind,
     RequestStatus,
 )
 from privacy.registry import PersonalDataEntry, Subject, registry_entries
+from privacy.services.audit import audit_record
 from privacy.services.requests import (
     request_event_add,
+    request_for_email,
     request_language,
     request_subject,
 )
+from shop.models import User
 
 CHUNK_ROWS = 500
 # Rows of each model shown in the HTML summary; the JSON files hold them all.
@@ -209,6 +214,21 @@ def export_build(*, request: DataSubjectRequest) -> DataSubjectRequest:
         ]
     )
     request_event_add(request=request, kind=RequestEventKind.EXPORT_READY)
+    return request
+
+
+def export_for_staff(*, email: str, actor: User, reason: str) -> DataSubjectRequest:
+    """Build an address's export for a staff member; the audit log records it."""
+    request = request_for_email(kind=RequestKind.ACCESS, email=email, actor=actor)
+    request = export_build(request=request)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type=DataSubjectRequest._meta.label,
+        object_id=str(request.pk),
+        subject_id=request.user_id,
+        reason=reason,
+    )
     return request
 
 

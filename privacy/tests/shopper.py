@@ -12,7 +12,10 @@ from live.services.comments import comment_post, comment_report, show_ban_add
 from live.services.shows import show_reminder_add, show_start
 from live.services.stream_keys import stream_key_rotate
 from live.tests.factories import make_host, make_show, make_user
-from privacy.models import RequestKind
+from privacy.consent import ConsentState
+from privacy.models import ConsentMethod, RequestKind
+from privacy.services.biometric import biometric_consent_record
+from privacy.services.consent import consent_policy_version, consent_record
 from privacy.services.export import export_build
 from privacy.services.requests import request_create
 from shop.checkout.services.checkout import ShippingAddress
@@ -21,6 +24,15 @@ from shop.reviews.services import review_submit
 from shop.shipping.services.shipments import shipment_create, tracking_event_add
 from shop.tests.commerce_helpers import cart_with, place, shipping_method
 from shop.tests.factories import make_product
+from support.models import Author, Call, Conversation
+from support.services.calls import call_end, call_recording_consent, call_start
+from support.services.conversations import (
+    agent_reply_post,
+    conversation_start,
+    csat_record,
+    message_post,
+)
+from support.tests.factories import make_agent
 
 # Strings that identify the shopper and appear nowhere else in the data.
 EMAIL = "zelda.quastenbrink@example.org"
@@ -30,6 +42,8 @@ STREET = "Quittenweg 77"
 CITY = "Quastenhausen"
 COMMENT_TEXT = "Love the blue one, Zelda here from the north"
 IDENTIFYING = (EMAIL, "Quastenbrink", STREET, CITY)
+SUPPORT_TEXT = f"Where is my parcel? {FULL_NAME}, {STREET}, {CITY}"
+AGENT_TEXT = f"Hello {FIRST_NAME}, it leaves {CITY} today."
 
 
 @dataclass
@@ -39,12 +53,16 @@ class Shopper:
     unpaid_order: Order
     show: Show
     hosted_show: Show
+    conversation: Conversation
+    call: Call
 
 
 def shopper_who_uses_everything() -> Shopper:
     """Account, email address, session, cart, two orders (one with an invoice),
     shipment, tracking and alert, a review, comments, a report, a ban, a reminder,
-    a show they host with a stream key, an admin log entry and an earlier export."""
+    a show they host with a stream key, a support chat with an agent's reply, a
+    rating and a video call whose recording they agreed to, cookie and biometric
+    consent, an admin log entry and an earlier export."""
     market = Market.objects.get(code="DE")
     user = User.objects.create_user(
         email=EMAIL,
@@ -120,6 +138,33 @@ def shopper_who_uses_everything() -> Shopper:
     hosted = make_show(host=user, title="Zelda's studio")
     stream_key_rotate(show=hosted, by=user)
 
+    conversation = conversation_start(
+        user=user,
+        session_key="",
+        market=market,
+        language="de",
+        shopper_timezone="Europe/Berlin",
+    )
+    message_post(conversation=conversation, text=SUPPORT_TEXT, client_id="c-1")
+    # A call the shopper starts puts the chat in the agents' queue.
+    call = call_start(conversation=conversation, started_by=Author.SHOPPER)
+    agent_reply_post(conversation=conversation, agent=make_agent(), text=AGENT_TEXT)
+    call_recording_consent(
+        conversation=conversation, call_id=call.pk, role=Author.SHOPPER
+    )
+    call = call_end(conversation=conversation, call_id=call.pk)
+    csat_record(conversation=conversation, value="up")
+
+    version = consent_policy_version()
+    consent_record(
+        state=ConsentState(policy_version=version, current_version=version),
+        user=user,
+        granted=["analytics"],
+        method=ConsentMethod.BANNER,
+        market_code="DE",
+    )
+    biometric_consent_record(user=user, market=market, signed_name=FULL_NAME)
+
     LogEntry.objects.log_actions(
         user_id=host.pk,
         queryset=User.objects.filter(pk=user.pk),
@@ -134,5 +179,11 @@ def shopper_who_uses_everything() -> Shopper:
     assert Comment.objects.filter(user=user).count() == 1
     assert Review.objects.filter(user=user).count() == 1
     return Shopper(
-        user=user, paid_order=paid, unpaid_order=unpaid, show=show, hosted_show=hosted
+        user=user,
+        paid_order=paid,
+        unpaid_order=unpaid,
+        show=show,
+        hosted_show=hosted,
+        conversation=conversation,
+        call=call,
     )

@@ -11,6 +11,8 @@ from django.db import connection
 
 from live.models import Comment, Show
 from privacy.models import (
+    BiometricConsent,
+    ConsentRecord,
     DataSubjectRequest,
     LegalHoldRecord,
     RequestKind,
@@ -27,9 +29,11 @@ from privacy.tests.shopper import (
     FULL_NAME,
     IDENTIFYING,
     STREET,
+    SUPPORT_TEXT,
     shopper_who_uses_everything,
 )
 from shop.models import Order, Review, User
+from support.models import Call, Conversation, ConversationOutcome, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +72,13 @@ def test_no_identifying_string_remains_outside_rows_under_legal_hold():
     shopper = shopper_who_uses_everything()
     before = _dump_every_table()
     assert any(EMAIL in text for _, _, text in before)
+    assert any(
+        table == "support_message" and STREET in text for table, _, text in before
+    )
+    assert any(
+        table == "privacy_biometricconsent" and FULL_NAME in text
+        for table, _, text in before
+    )
 
     _erase(shopper.user)
 
@@ -117,6 +128,48 @@ def test_comments_and_reviews_stay_as_a_deleted_user():
     assert review.order_line is None
     assert not review.user.is_active
     assert review.user.full_name == ""
+
+
+def test_the_support_chat_goes_and_its_measures_stay_without_the_shopper():
+    shopper = shopper_who_uses_everything()
+    conversation = shopper.conversation
+    assert Message.objects.filter(text=SUPPORT_TEXT).count() == 1
+    assert shopper.call.shopper_recording_consent_at is not None
+    before = ConversationOutcome.objects.get(conversation=conversation)
+    assert before.csat == "up"
+    # The shopper's, the assistant's and the agent's messages and the call notes.
+    assert conversation.messages.count() == 6
+
+    request = _erase(shopper.user)
+
+    assert Message.objects.filter(conversation=conversation).count() == 0
+    assert not Call.objects.filter(pk=shopper.call.pk).exists()
+    conversation = Conversation.objects.get(pk=conversation.pk)
+    assert (
+        conversation.user,
+        conversation.session_key,
+        conversation.shopper_timezone,
+    ) == (None, "", "")
+    outcome = ConversationOutcome.objects.get(conversation=conversation)
+    assert outcome.csat == ""
+    assert (outcome.handoff_reason, outcome.first_response_seconds) == (
+        before.handoff_reason,
+        before.first_response_seconds,
+    )
+    assert request.outcome["support.Message"] == {"action": "delete", "count": 6}
+    assert request.outcome["support.Call"] == {"action": "delete", "count": 1}
+
+
+def test_consent_proof_stays_without_the_account_and_the_signature_goes():
+    shopper = shopper_who_uses_everything()
+    assert ConsentRecord.objects.filter(user=shopper.user).count() == 1
+    assert BiometricConsent.objects.filter(user=shopper.user).count() == 1
+
+    _erase(shopper.user)
+
+    record = ConsentRecord.objects.get()
+    assert (record.user, record.choices["analytics"]) == (None, True)
+    assert BiometricConsent.objects.count() == 0
 
 
 def test_the_account_ends_and_cannot_sign_in():

@@ -7,15 +7,28 @@ import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.http import Http404
 
 from config.media import media_serve
-from privacy.models import DataSubjectRequest, RequestKind, RequestStatus
+from privacy.models import (
+    AuditAction,
+    AuditEvent,
+    DataSubjectRequest,
+    RequestKind,
+    RequestStatus,
+)
 from privacy.registry import registry_entries
 from privacy.services.export import export_build, exports_expire
 from privacy.services.requests import request_create
-from privacy.tests.shopper import COMMENT_TEXT, EMAIL, shopper_who_uses_everything
+from privacy.tests.shopper import (
+    AGENT_TEXT,
+    COMMENT_TEXT,
+    EMAIL,
+    SUPPORT_TEXT,
+    shopper_who_uses_everything,
+)
+from support.tests.factories import make_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +61,20 @@ def test_export_holds_a_json_file_per_registered_model_and_a_summary():
     assert [c["text"] for c in comments] == [COMMENT_TEXT]
     users = json.loads(archive.read("data/shop.User.json"))
     assert [u["email"] for u in users] == [EMAIL]
+    conversations = json.loads(archive.read("data/support.Conversation.json"))
+    assert [(c["id"], c["shopper_timezone"]) for c in conversations] == [
+        (shopper.conversation.pk, "Europe/Berlin")
+    ]
+    messages = json.loads(archive.read("data/support.Message.json"))
+    texts = [(m["author"], m["text"]) for m in messages]
+    assert texts[0] == ("shopper", SUPPORT_TEXT)
+    assert ("agent", AGENT_TEXT) in texts
+    assert {m["conversation"] for m in messages} == {shopper.conversation.pk}
+    calls = json.loads(archive.read("data/support.Call.json"))
+    assert [c["id"] for c in calls] == [shopper.call.pk]
+    assert calls[0]["shopper_recording_consent_at"] is not None
+    outcomes = json.loads(archive.read("data/support.ConversationOutcome.json"))
+    assert [o["csat"] for o in outcomes] == ["up"]
     summary = archive.read("summary.html").decode()
     assert shopper.paid_order.number in summary
     # The shopper's language is German.
@@ -76,13 +103,53 @@ def test_the_command_writes_the_same_export(tmp_path):
     shopper = shopper_who_uses_everything()
     out = tmp_path / "export.zip"
 
-    call_command("privacy_export", EMAIL, "--out", str(out), stdout=io.StringIO())
+    staff = make_agent()
+    reason = "Ticket 4711: the shopper asked by phone"
+
+    call_command(
+        "privacy_export",
+        EMAIL,
+        "--out",
+        str(out),
+        "--actor",
+        staff.email,
+        "--reason",
+        reason,
+        stdout=io.StringIO(),
+    )
 
     archive = zipfile.ZipFile(out)
     orders = json.loads(archive.read("data/shop.Order.json"))
     assert shopper.paid_order.number in {o["number"] for o in orders}
     request = DataSubjectRequest.objects.filter(kind=RequestKind.ACCESS).latest("pk")
     assert (request.user, request.status) == (shopper.user, RequestStatus.COMPLETED)
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.actor, event.object_type, event.object_id) == (
+        staff,
+        "privacy.DataSubjectRequest",
+        str(request.pk),
+    )
+    assert (event.subject_id, event.reason) == (shopper.user.pk, reason)
+
+
+def test_the_command_refuses_an_actor_who_is_not_staff(tmp_path):
+    shopper = shopper_who_uses_everything()
+    out = tmp_path / "export.zip"
+
+    with pytest.raises(CommandError, match="No staff account"):
+        call_command(
+            "privacy_export",
+            EMAIL,
+            "--out",
+            str(out),
+            "--actor",
+            shopper.user.email,
+            "--reason",
+            "curious",
+        )
+
+    assert not out.exists()
+    assert AuditEvent.objects.count() == 0
 
 
 def test_the_erase_command_runs_the_erasure(capsys):
