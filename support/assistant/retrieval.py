@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
 
+from shop.compliance.selectors import offerable_in_market_q
 from shop.models import AttributeValue, Market, Order, Product, User, Variant
 from shop.orders.access import access_guest_order_by_email, access_order
 from shop.orders.services import order_list_for_user
@@ -127,13 +128,20 @@ def _products_with_names() -> tuple[list[Product], _NameIndex]:
     return products, index
 
 
-def products_by_sku(*, text: str) -> list[ProductMatch]:
-    """Products whose variant SKU the message quotes."""
+def _offerable(*, market: Market):
+    """The products the assistant may name in the market: a gated one is unknown."""
+    return Product.objects.filter(offerable_in_market_q(market=market))
+
+
+def products_by_sku(*, text: str, market: Market) -> list[ProductMatch]:
+    """Products offerable in the market whose variant SKU the message quotes."""
     candidates = {match.group().upper() for match in _SKU.finditer(text.upper())}
     candidates = {c for c in candidates if not ORDER_NUMBER.fullmatch(c)}
     if not candidates:
         return []
-    variants = Variant.objects.filter(sku__in=candidates, product__is_active=True)
+    variants = Variant.objects.filter(
+        sku__in=candidates, product__in=_offerable(market=market)
+    )
     by_product: dict[int, list[Variant]] = {}
     for variant in variants.select_related("product"):
         by_product.setdefault(variant.product_id, []).append(variant)
@@ -145,12 +153,18 @@ def products_by_sku(*, text: str) -> list[ProductMatch]:
     ]
 
 
-def products_by_name(*, text: str) -> list[ProductMatch]:
-    """Products whose name (in any shopper language) the message names, best first."""
+def products_by_name(*, text: str, market: Market) -> list[ProductMatch]:
+    """Products offerable in the market whose name (in any shopper language) the
+    message names, best first."""
     products, index = _products_with_names()
     message = _tokens(text)
+    if not message:
+        return []
+    offerable = set(_offerable(market=market).values_list("pk", flat=True))
     scored = []
     for product in products:
+        if product.pk not in offerable:
+            continue
         # A name must be mostly covered; among those, the one covering the most
         # weight wins, so "Brew Pro" beats "Brew" when the message says "Brew Pro".
         candidates = [
@@ -174,15 +188,15 @@ def products_by_name(*, text: str) -> list[ProductMatch]:
 
 
 def products_by_meaning(
-    *, embedding: np.ndarray | None, language: str
+    *, embedding: np.ndarray | None, language: str, market: Market
 ) -> list[ProductMatch]:
-    """The product whose stored vector in `language` is closest to the message's,
-    if it is close enough."""
+    """The product offerable in the market whose stored vector in `language` is
+    closest to the message's, if it is close enough."""
     if embedding is None:
         return []
     rows = list(
         ProductVector.objects.filter(
-            language=language, product__is_active=True
+            language=language, product__in=_offerable(market=market)
         ).select_related("product")
     )
     if not rows:
@@ -235,12 +249,22 @@ def variants_named(*, product: Product, text: str) -> tuple[Variant, ...]:
 
 
 def products_find(
-    *, text: str, embedding: np.ndarray | None, language: str, by_meaning: bool
+    *,
+    text: str,
+    embedding: np.ndarray | None,
+    language: str,
+    market: Market,
+    by_meaning: bool,
 ) -> list[ProductMatch]:
-    """The products a message is about: by SKU, then by name, then by meaning."""
-    matches = products_by_sku(text=text) or products_by_name(text=text)
+    """The products offerable in the market a message is about: by SKU, then by
+    name, then by meaning. A product gated in the market is not found."""
+    matches = products_by_sku(text=text, market=market) or products_by_name(
+        text=text, market=market
+    )
     if not matches and by_meaning:
-        matches = products_by_meaning(embedding=embedding, language=language)
+        matches = products_by_meaning(
+            embedding=embedding, language=language, market=market
+        )
     return [
         match
         if match.variants
