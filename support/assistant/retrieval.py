@@ -128,20 +128,28 @@ def _products_with_names() -> tuple[list[Product], _NameIndex]:
     return products, index
 
 
-def _offerable(*, market: Market):
-    """The products the assistant may name in the market: a gated one is unknown."""
-    return Product.objects.filter(offerable_in_market_q(market=market))
+def _offerable_only(
+    matches: list[ProductMatch], *, market: Market
+) -> list[ProductMatch]:
+    """The matches the assistant may name in the market: a gated product is treated
+    as unknown, and no weaker match takes its place."""
+    if not matches:
+        return []
+    offerable = set(
+        Product.objects.filter(
+            offerable_in_market_q(market=market),
+            pk__in=[match.product.pk for match in matches],
+        ).values_list("pk", flat=True)
+    )
+    return [match for match in matches if match.product.pk in offerable]
 
 
-def products_by_sku(*, text: str, market: Market) -> list[ProductMatch]:
-    """Products offerable in the market whose variant SKU the message quotes."""
+def _by_sku(text: str) -> list[ProductMatch]:
     candidates = {match.group().upper() for match in _SKU.finditer(text.upper())}
     candidates = {c for c in candidates if not ORDER_NUMBER.fullmatch(c)}
     if not candidates:
         return []
-    variants = Variant.objects.filter(
-        sku__in=candidates, product__in=_offerable(market=market)
-    )
+    variants = Variant.objects.filter(sku__in=candidates, product__is_active=True)
     by_product: dict[int, list[Variant]] = {}
     for variant in variants.select_related("product"):
         by_product.setdefault(variant.product_id, []).append(variant)
@@ -153,18 +161,16 @@ def products_by_sku(*, text: str, market: Market) -> list[ProductMatch]:
     ]
 
 
-def products_by_name(*, text: str, market: Market) -> list[ProductMatch]:
-    """Products offerable in the market whose name (in any shopper language) the
-    message names, best first."""
+def products_by_sku(*, text: str, market: Market) -> list[ProductMatch]:
+    """Products offerable in the market whose variant SKU the message quotes."""
+    return _offerable_only(_by_sku(text), market=market)
+
+
+def _by_name(text: str) -> list[ProductMatch]:
     products, index = _products_with_names()
     message = _tokens(text)
-    if not message:
-        return []
-    offerable = set(_offerable(market=market).values_list("pk", flat=True))
     scored = []
     for product in products:
-        if product.pk not in offerable:
-            continue
         # A name must be mostly covered; among those, the one covering the most
         # weight wins, so "Brew Pro" beats "Brew" when the message says "Brew Pro".
         candidates = [
@@ -187,6 +193,19 @@ def products_by_name(*, text: str, market: Market) -> list[ProductMatch]:
     ]
 
 
+def products_by_name(*, text: str, market: Market) -> list[ProductMatch]:
+    """Products offerable in the market whose name (in any shopper language) the
+    message names, best first."""
+    return _offerable_only(_by_name(text), market=market)
+
+
+def product_named_is_gated(*, text: str, market: Market) -> bool:
+    """Whether the message names a product (by SKU or name) that may not be offered
+    in the market, and no product that may."""
+    named = _by_sku(text) or _by_name(text)
+    return bool(named) and not _offerable_only(named, market=market)
+
+
 def products_by_meaning(
     *, embedding: np.ndarray | None, language: str, market: Market
 ) -> list[ProductMatch]:
@@ -196,7 +215,8 @@ def products_by_meaning(
         return []
     rows = list(
         ProductVector.objects.filter(
-            language=language, product__in=_offerable(market=market)
+            language=language,
+            product__in=Product.objects.filter(offerable_in_market_q(market=market)),
         ).select_related("product")
     )
     if not rows:
@@ -257,11 +277,11 @@ def products_find(
     by_meaning: bool,
 ) -> list[ProductMatch]:
     """The products offerable in the market a message is about: by SKU, then by
-    name, then by meaning. A product gated in the market is not found."""
-    matches = products_by_sku(text=text, market=market) or products_by_name(
-        text=text, market=market
-    )
-    if not matches and by_meaning:
+    name, then by meaning. A product gated in the market is not found, and a
+    message naming one finds nothing rather than a weaker match."""
+    named = _by_sku(text) or _by_name(text)
+    matches = _offerable_only(named, market=market)
+    if not named and by_meaning:
         matches = products_by_meaning(
             embedding=embedding, language=language, market=market
         )

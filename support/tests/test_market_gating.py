@@ -8,6 +8,7 @@ import pytest
 from shop.catalog.services import category_save
 from shop.management.demo.compliance import certificates_seed, rules_seed
 from shop.models import Category, Product
+from shop.tests.commerce_helpers import shipping_method
 from shop.tests.factories import make_product, translated
 from support.assistant.engine import assistant_answer
 from support.assistant.live import live_comment_suggest
@@ -16,29 +17,45 @@ from support.tests.conftest import market
 pytestmark = pytest.mark.django_db
 
 
+def _electronic(category, *, slug, names):
+    product = make_product(
+        category=category,
+        prices={"DE": "59.99", "BR": "349.90"},
+        **translated("name", names),
+    )
+    Product.objects.filter(pk=product.pk).update(slug=slug)
+    product.refresh_from_db()
+    return product
+
+
 @pytest.fixture
 def speaker():
     """The demo's gap: an electronics product without its ANATEL code, so it may be
-    offered in Germany but not in Brazil."""
+    offered in Germany but not in Brazil; its smaller sibling holds its code."""
     electronics = category_save(
         category=Category(slug="electronics", name="Electronics")
     )
-    product = make_product(
-        category=electronics,
-        prices={"DE": "59.99", "BR": "349.90"},
-        **translated(
-            "name",
-            {
-                "en": "Bluetooth speaker Go",
-                "de": "Bluetooth-Lautsprecher Go",
-                "pt-br": "Caixa de som Bluetooth Go",
-            },
-        ),
+    product = _electronic(
+        electronics,
+        slug="bluetooth-speaker-go",
+        names={
+            "en": "Bluetooth speaker Go",
+            "de": "Bluetooth-Lautsprecher Go",
+            "pt-br": "Caixa de som Bluetooth Go",
+        },
     )
-    Product.objects.filter(pk=product.pk).update(slug="bluetooth-speaker-go")
-    product.refresh_from_db()
+    _electronic(
+        electronics,
+        slug="bluetooth-speaker-mini",
+        names={
+            "en": "Bluetooth speaker Mini",
+            "de": "Bluetooth-Lautsprecher Mini",
+            "pt-br": "Caixa de som Bluetooth Mini",
+        },
+    )
     rules_seed()
     certificates_seed(today=date.today())
+    shipping_method(market_code="BR", countries=["BR"])
     return product
 
 
@@ -81,7 +98,20 @@ def test_a_gated_product_is_never_a_cheaper_alternative(speaker):
         user=None,
     )
 
-    assert all(speaker.slug not in link for link in reply.links)
+    assert [link for link in reply.links if "/p/" in link] == [
+        "/pt-br/p/bluetooth-speaker-mini/"
+    ]
+
+
+def test_the_certified_sibling_is_still_priced_in_brazil(speaker):
+    reply = assistant_answer(
+        text="Quanto custa a Caixa de som Bluetooth Mini?",
+        market=market("BR"),
+        user=None,
+    )
+
+    assert reply.facts[0] == "R$\xa0349,90"
+    assert "/pt-br/p/bluetooth-speaker-mini/" in reply.links
 
 
 def test_a_live_comment_about_a_gated_product_gets_no_suggestion(speaker):
@@ -89,7 +119,7 @@ def test_a_live_comment_about_a_gated_product_gets_no_suggestion(speaker):
         text="Quanto custa a Caixa de som Bluetooth Go?", market=market("BR")
     )
     pinned = live_comment_suggest(
-        text="Quanto custa?", market=market("BR"), pinned=[speaker]
+        text="Qual é o material, por favor?", market=market("BR"), pinned=[speaker]
     )
     germany = live_comment_suggest(
         text="Was kostet der Bluetooth-Lautsprecher Go?", market=market("DE")
