@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from shop.catalog.selectors import product_detail_for_market
 from shop.checkout.services.cart import variant_label
 from shop.checkout.services.checkout import ShippingOption, shipping_options
+from shop.compliance.selectors import offerable_in_market_q
 from shop.models import Market, Order, Product, ToneProfile, User, Variant, VariantPrice
 from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 from shop.shipping.selectors import order_tracking_path, shipment_timelines
@@ -544,6 +545,15 @@ def _budget(text: str) -> Decimal | None:
     return budget
 
 
+def _offerable_variants(*, ctx: Context):
+    """Variants in stock whose product may be offered in the market: the assistant
+    never suggests a product gated there."""
+    return Variant.objects.filter(
+        product__in=Product.objects.filter(offerable_in_market_q(market=ctx.market)),
+        stock__gt=0,
+    )
+
+
 def _cheaper_offers(
     *,
     ctx: Context,
@@ -554,7 +564,7 @@ def _cheaper_offers(
 ) -> list[tuple[Product, EffectivePrice]]:
     now = timezone.now()
     variants = (
-        Variant.objects.filter(product__is_active=True, stock__gt=0)
+        _offerable_variants(ctx=ctx)
         .filter(pk__in=VariantPrice.objects.filter(market=ctx.market).values("variant"))
         .select_related("product")
         .prefetch_related(*prices_prefetch(market=ctx.market, at=now))
@@ -626,7 +636,7 @@ def current_reductions(*, ctx: Context) -> list[tuple[Product, EffectivePrice]]:
     """Up to three products reduced now in the market, the largest reduction first."""
     now = timezone.now()
     variants = (
-        Variant.objects.filter(product__is_active=True, stock__gt=0)
+        _offerable_variants(ctx=ctx)
         .filter(
             pk__in=VariantPrice.objects.filter(
                 market=ctx.market, regular_amount__isnull=False
@@ -636,9 +646,8 @@ def current_reductions(*, ctx: Context) -> list[tuple[Product, EffectivePrice]]:
         .prefetch_related(*prices_prefetch(market=ctx.market, at=now))
     )
     promoted = (
-        Variant.objects.filter(
-            product__is_active=True,
-            stock__gt=0,
+        _offerable_variants(ctx=ctx)
+        .filter(
             promotions__market=ctx.market,
             promotions__starts_at__lte=now,
             promotions__ends_at__gt=now,

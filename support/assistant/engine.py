@@ -273,6 +273,7 @@ def _compose(
         text=text,
         embedding=embedding,
         language=context.language,
+        market=context.market,
         by_meaning=intent in ("product_question", "availability"),
     )
     composers = {

@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
 
+from shop.compliance.selectors import offerable_in_market_q
 from shop.models import AttributeValue, Market, Order, Product, User, Variant
 from shop.orders.access import access_guest_order_by_email, access_order
 from shop.orders.services import order_list_for_user
@@ -127,8 +128,23 @@ def _products_with_names() -> tuple[list[Product], _NameIndex]:
     return products, index
 
 
-def products_by_sku(*, text: str) -> list[ProductMatch]:
-    """Products whose variant SKU the message quotes."""
+def _offerable_only(
+    matches: list[ProductMatch], *, market: Market
+) -> list[ProductMatch]:
+    """The matches the assistant may name in the market: a gated product is treated
+    as unknown, and no weaker match takes its place."""
+    if not matches:
+        return []
+    offerable = set(
+        Product.objects.filter(
+            offerable_in_market_q(market=market),
+            pk__in=[match.product.pk for match in matches],
+        ).values_list("pk", flat=True)
+    )
+    return [match for match in matches if match.product.pk in offerable]
+
+
+def _by_sku(text: str) -> list[ProductMatch]:
     candidates = {match.group().upper() for match in _SKU.finditer(text.upper())}
     candidates = {c for c in candidates if not ORDER_NUMBER.fullmatch(c)}
     if not candidates:
@@ -145,8 +161,12 @@ def products_by_sku(*, text: str) -> list[ProductMatch]:
     ]
 
 
-def products_by_name(*, text: str) -> list[ProductMatch]:
-    """Products whose name (in any shopper language) the message names, best first."""
+def products_by_sku(*, text: str, market: Market) -> list[ProductMatch]:
+    """Products offerable in the market whose variant SKU the message quotes."""
+    return _offerable_only(_by_sku(text), market=market)
+
+
+def _by_name(text: str) -> list[ProductMatch]:
     products, index = _products_with_names()
     message = _tokens(text)
     scored = []
@@ -173,16 +193,30 @@ def products_by_name(*, text: str) -> list[ProductMatch]:
     ]
 
 
+def products_by_name(*, text: str, market: Market) -> list[ProductMatch]:
+    """Products offerable in the market whose name (in any shopper language) the
+    message names, best first."""
+    return _offerable_only(_by_name(text), market=market)
+
+
+def product_named_is_gated(*, text: str, market: Market) -> bool:
+    """Whether the message names a product (by SKU or name) that may not be offered
+    in the market, and no product that may."""
+    named = _by_sku(text) or _by_name(text)
+    return bool(named) and not _offerable_only(named, market=market)
+
+
 def products_by_meaning(
-    *, embedding: np.ndarray | None, language: str
+    *, embedding: np.ndarray | None, language: str, market: Market
 ) -> list[ProductMatch]:
-    """The product whose stored vector in `language` is closest to the message's,
-    if it is close enough."""
+    """The product offerable in the market whose stored vector in `language` is
+    closest to the message's, if it is close enough."""
     if embedding is None:
         return []
     rows = list(
         ProductVector.objects.filter(
-            language=language, product__is_active=True
+            language=language,
+            product__in=Product.objects.filter(offerable_in_market_q(market=market)),
         ).select_related("product")
     )
     if not rows:
@@ -235,12 +269,22 @@ def variants_named(*, product: Product, text: str) -> tuple[Variant, ...]:
 
 
 def products_find(
-    *, text: str, embedding: np.ndarray | None, language: str, by_meaning: bool
+    *,
+    text: str,
+    embedding: np.ndarray | None,
+    language: str,
+    market: Market,
+    by_meaning: bool,
 ) -> list[ProductMatch]:
-    """The products a message is about: by SKU, then by name, then by meaning."""
-    matches = products_by_sku(text=text) or products_by_name(text=text)
-    if not matches and by_meaning:
-        matches = products_by_meaning(embedding=embedding, language=language)
+    """The products offerable in the market a message is about: by SKU, then by
+    name, then by meaning. A product gated in the market is not found, and a
+    message naming one finds nothing rather than a weaker match."""
+    named = _by_sku(text) or _by_name(text)
+    matches = _offerable_only(named, market=market)
+    if not named and by_meaning:
+        matches = products_by_meaning(
+            embedding=embedding, language=language, market=market
+        )
     return [
         match
         if match.variants

@@ -21,7 +21,7 @@ from shop.pricing.services import price_set
 from shop.shipping.services.shipments import shipment_create, tracking_event_add
 from shop.shipping.tests.helpers import make_order
 from shop.tests.commerce_helpers import shipping_method
-from shop.tests.factories import make_category, make_spec, translated
+from shop.tests.factories import make_category, make_safety, make_spec, translated
 
 
 def market(code: str) -> Market:
@@ -35,12 +35,14 @@ def product_make(
     category=None,
     variants: list[tuple[str, int, dict[str, str], list[AttributeValue]]],
 ) -> Product:
-    """A product with variants (sku, stock, prices per market code, values)."""
+    """A product with variants (sku, stock, prices per market code, values) and
+    the safety information that lets it be offered in every market."""
     product = Product.objects.create(
         category=category or make_category(),
         slug=slug,
         **translated("name", names),
     )
+    make_safety(product=product)
     for position, (sku, stock, prices, values) in enumerate(variants):
         variant = Variant.objects.create(
             product=product, sku=sku, stock=stock, position=position

@@ -16,21 +16,25 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_quoted_sku_finds_its_product_and_variant(catalog):
-    matches = products_by_sku(text="Is yoga-cork-sand back soon?")
+    matches = products_by_sku(text="Is yoga-cork-sand back soon?", market=market("US"))
 
     assert [(m.product.slug, m.how) for m in matches] == [("yoga-mat-cork", "sku")]
     assert [v.sku for v in matches[0].variants] == ["YOGA-CORK-SAND"]
 
 
 def test_a_name_in_another_language_finds_the_product(catalog):
-    matches = products_by_name(text="Combien pèse le tapis Cork ?")
+    matches = products_by_name(text="Combien pèse le tapis Cork ?", market=market("DE"))
 
     assert [m.product.slug for m in matches] == ["yoga-mat-cork"]
 
 
 def test_the_longest_name_the_message_covers_wins(catalog):
-    pro = products_by_name(text="Was kostet der Wasserkocher Brew Pro?")
-    plain = products_by_name(text="Was kostet der Wasserkocher Brew?")
+    pro = products_by_name(
+        text="Was kostet der Wasserkocher Brew Pro?", market=market("DE")
+    )
+    plain = products_by_name(
+        text="Was kostet der Wasserkocher Brew?", market=market("DE")
+    )
 
     assert [m.product.slug for m in pro] == ["kettle-brew-pro"]
     assert [m.product.slug for m in plain] == ["kettle-brew"]
@@ -41,6 +45,7 @@ def test_a_colour_named_in_the_message_picks_the_variant(catalog):
         text="Ist die blaue Yogamatte Cork auf Lager?",
         embedding=None,
         language="de",
+        market=market("DE"),
         by_meaning=False,
     )
 
@@ -48,7 +53,7 @@ def test_a_colour_named_in_the_message_picks_the_variant(catalog):
 
 
 def test_an_unrelated_message_names_no_product(catalog):
-    assert products_by_name(text="Where is my parcel?") == []
+    assert products_by_name(text="Where is my parcel?", market=market("DE")) == []
 
 
 def test_a_product_is_found_by_meaning_from_its_stored_vector(catalog):
@@ -57,7 +62,9 @@ def test_a_product_is_found_by_meaning_from_its_stored_vector(catalog):
     written = product_vectors_refresh()
     text = "a mat to do my stretching exercises on"
     matches = products_by_meaning(
-        embedding=text_embedding(text=text, language="en"), language="en"
+        embedding=text_embedding(text=text, language="en"),
+        language="en",
+        market=market("US"),
     )
 
     assert written == 18  # 3 products x 6 languages
