@@ -49,14 +49,21 @@ def _cache_key(comment_id: int) -> str:
 
 
 def _product_for(
-    links: tuple[str, ...], featured: list[Product], pinned: Product | None
+    *,
+    text: str,
+    links: tuple[str, ...],
+    featured: list[Product],
+    pinned: Product | None,
 ) -> Product | None:
-    """The featured product the answer cites, else the pinned one it was about."""
+    """The featured product the answer cites, else the pinned one if it names it."""
     for product in featured:
-        path = product.get_absolute_url()
+        # Compared without the language prefix: the answer may be in another language.
+        path = product.get_absolute_url().split("/", 2)[-1]
         if any(link.split("?")[0].endswith(path) for link in links):
             return product
-    return pinned
+    if pinned is not None and pinned.name and pinned.name in text:
+        return pinned
+    return None
 
 
 def reply_text(*, author: str, text: str) -> str:
@@ -101,7 +108,12 @@ def comment_suggestion_make(
     )
     if suggestion is None or not str(suggestion.text).strip():
         return None
-    product = _product_for(tuple(getattr(suggestion, "links", ())), featured, pinned)
+    product = _product_for(
+        text=str(suggestion.text),
+        links=tuple(getattr(suggestion, "links", ())),
+        featured=featured,
+        pinned=pinned,
+    )
     text = reply_text(author=comment.author_name, text=str(suggestion.text))
     language = str(suggestion.language)
     cache.set(

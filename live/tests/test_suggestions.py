@@ -251,6 +251,23 @@ def test_no_suggestion_means_nothing_to_post():
     assert refused.value.code == "no_suggestion"
 
 
+@pytest.mark.parametrize(
+    ("question", "about_jacket"),
+    [("What does it cost?", True), ("And shipping?", False)],
+)
+def test_the_suggestion_names_the_product_it_cites(question, about_jacket):
+    show, _host, jacket = _show_with_jacket()
+    comment = comment_post(show=show, user=make_user(), text=question)
+
+    frame = comment_suggestion_make(
+        comment=comment, market=Market.objects.get(code="US")
+    )
+
+    assert frame is not None
+    expected = {"id": jacket.pk, "name": "Storm Jacket"} if about_jacket else None
+    assert frame["product"] == expected
+
+
 def test_the_feature_is_off_without_a_suggester(settings):
     settings.LIVE_COMMENT_SUGGESTER = ""
     show, _host, _jacket = _show_with_jacket()
