@@ -69,7 +69,7 @@ from live.services.errors import LiveRuleError
 
 if TYPE_CHECKING:  # annotations only: comments are read through the selectors
     from live.models import Comment
-    from shop.models import User
+    from shop.models import Market, User
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.show = None
         self.pump = None
-        self.market = None
+        self.market: Market | None = None
         self.user = self.scope.get("user") or AnonymousUser()
         self.language = self._language()
         self._taps = (0.0, 0)

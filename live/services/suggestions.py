@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -127,8 +128,17 @@ def comment_suggestion_make(
         "text": text,
         "language": language,
         "intent": str(getattr(suggestion, "intent", "")),
-        "product": {"id": product.pk, "name": product.name} if product else None,
+        "product": _product_payload(product, language=show.language),
     }
+
+
+def _product_payload(product: Product | None, *, language: str) -> dict | None:
+    # The studio is the host's: the product's name in the show's language, whatever
+    # language the viewer asked in.
+    if product is None:
+        return None
+    with translation.override(language or None):
+        return {"id": product.pk, "name": product.name}
 
 
 def comment_suggestion_post(*, comment: Comment, by: User) -> Comment:
