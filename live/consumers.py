@@ -40,6 +40,7 @@ how frames reach every viewer is explained in ``live.realtime``.
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
@@ -161,10 +162,22 @@ def frame_parse(raw: str | None, raw_bytes: bytes | None) -> ClientFrame:
 
 # Suggestions outlive the frame that started them (and may outlive the socket: the
 # studio still wants the answer); holding the tasks keeps them from being collected.
+# They run on their own few threads, never in the executor that stores comments, and
+# beyond SUGGESTIONS_IN_FLIGHT at once in a process a comment gets none: in a busy
+# chat the comments must not queue behind the assistant.
+SUGGESTION_THREADS = 2
+SUGGESTIONS_IN_FLIGHT = 8
+_suggestion_pool = ThreadPoolExecutor(
+    max_workers=SUGGESTION_THREADS, thread_name_prefix="live-suggest"
+)
 _pending: set[asyncio.Task[None]] = set()
 
 
 def _background(work) -> None:
+    if len(_pending) >= SUGGESTIONS_IN_FLIGHT:
+        work.close()
+        logger.info("live: too many suggestions in flight; one comment gets none")
+        return
     task = asyncio.ensure_future(work)
     _pending.add(task)
     task.add_done_callback(_pending.discard)
@@ -362,7 +375,9 @@ class ShowConsumer(AsyncWebsocketConsumer):
 
         try:
             payload = await asyncio.wait_for(
-                database_sync_to_async(make, thread_sensitive=False)(),
+                database_sync_to_async(
+                    make, thread_sensitive=False, executor=_suggestion_pool
+                )(),
                 timeout=settings.LIVE_COMMENT_SUGGEST_SECONDS,
             )
         except TimeoutError:
