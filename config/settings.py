@@ -367,6 +367,15 @@ PRIVACY_GUEST_LINK_SECONDS = int(os.environ.get("PRIVACY_GUEST_LINK_SECONDS", "8
 # tick means fewer websocket frames (the cost that grows with the audience) and a
 # longer wait before a comment shows.
 LIVE_TICK_SECONDS = float(os.environ.get("LIVE_TICK_SECONDS", "0.1"))
+# Suggested answers to viewers' product questions in the studio: the engine, by
+# dotted path so that live never imports support (empty: off), and how long a
+# comment's suggestion may take before it is given up on.
+LIVE_COMMENT_SUGGESTER = os.environ.get(
+    "LIVE_COMMENT_SUGGESTER", "support.assistant.live.live_comment_suggest"
+)
+LIVE_COMMENT_SUGGEST_SECONDS = float(
+    os.environ.get("LIVE_COMMENT_SUGGEST_SECONDS", "5")
+)
 
 # --- Live video ------------------------------------------------------------------
 # Each daphne process relays the shows published to it (live.streaming.sessions).

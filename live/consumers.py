@@ -21,6 +21,11 @@ A comment frame may carry a ``client_id`` (at most 64 characters, unique per mes
 of that client): the ``ack`` names it and the comment's id, and a resend with the same
 ``client_id`` (after a reconnect) gets the same comment back rather than a second one.
 
+The studio's ``answer`` frame (``comment_id``) posts the suggested answer to a
+viewer's product question as the host's reply. Suggestions reach only the studio
+socket (``{"type": "suggestion", "comment_id", "text", "language", "product"}``),
+after the comment is broadcast; see ``live.services.suggestions``.
+
 A client that notices a gap in the ticks' ``seq`` numbers sends ``{"type": "sync"}``
 and gets the ``sync`` frame again (recent comments and pins from the database); at
 most one per ``SYNC_INTERVAL_SECONDS``, a later one is sent when that is over. A
@@ -35,6 +40,7 @@ how frames reach every viewer is explained in ``live.realtime``.
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
@@ -59,11 +65,12 @@ from live.access import (
 )
 from live.choices import COMMENT_CLIENT_ID_MAX_LENGTH, Reaction, ReportReason
 from live.services import comments as comment_services
+from live.services import suggestions as suggestion_services
 from live.services.errors import LiveRuleError
 
 if TYPE_CHECKING:  # annotations only: comments are read through the selectors
     from live.models import Comment
-    from shop.models import User
+    from shop.models import Market, User
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +116,7 @@ _NEEDS = {
     "delete": ("comment_id",),
     "pin": ("comment_id",),
     "ban": ("comment_id",),
+    "answer": ("comment_id",),
     "unpin": (),
     "ping": (),
     "sync": (),
@@ -152,6 +160,29 @@ def frame_parse(raw: str | None, raw_bytes: bytes | None) -> ClientFrame:
     return ClientFrame(type=frame_type, **fields)
 
 
+# Suggestions outlive the frame that started them (and may outlive the socket: the
+# studio still wants the answer); holding the tasks keeps them from being collected.
+# They run on their own few threads, never in the executor that stores comments, and
+# beyond SUGGESTIONS_IN_FLIGHT at once in a process a comment gets none: in a busy
+# chat the comments must not queue behind the assistant.
+SUGGESTION_THREADS = 2
+SUGGESTIONS_IN_FLIGHT = 8
+_suggestion_pool = ThreadPoolExecutor(
+    max_workers=SUGGESTION_THREADS, thread_name_prefix="live-suggest"
+)
+_pending: set[asyncio.Task[None]] = set()
+
+
+def _background(work) -> None:
+    if len(_pending) >= SUGGESTIONS_IN_FLIGHT:
+        work.close()
+        logger.info("live: too many suggestions in flight; one comment gets none")
+        return
+    task = asyncio.ensure_future(work)
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+
+
 class ShowConsumer(AsyncWebsocketConsumer):
     """A viewer's socket for one show."""
 
@@ -170,6 +201,7 @@ class ShowConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.show = None
         self.pump = None
+        self.market: Market | None = None
         self.user = self.scope.get("user") or AnonymousUser()
         self.language = self._language()
         self._taps = (0.0, 0)
@@ -208,11 +240,8 @@ class ShowConsumer(AsyncWebsocketConsumer):
                     user=self.user, show=show, action=ShowAction.STUDIO_OPEN
                 )
             else:
-                access_show_for_view(
-                    user=self.user,
-                    show=show,
-                    market=market_for_scope(scope=self.scope),
-                )
+                self.market = market_for_scope(scope=self.scope)
+                access_show_for_view(user=self.user, show=show, market=self.market)
         except PermissionDenied as error:
             return "forbidden", self._text(error.args[0]), CLOSE_FORBIDDEN
         except Http404:
@@ -324,6 +353,44 @@ class ShowConsumer(AsyncWebsocketConsumer):
         await self._send(
             {"type": "ack", "id": comment.pk, "client_id": frame.client_id}
         )
+        if settings.LIVE_COMMENT_SUGGESTER and not self.host_socket:
+            _background(self._suggest(comment))
+
+    async def _suggest(self, comment: "Comment") -> None:
+        """Send the studio a suggested answer, if the comment is a product question.
+
+        Runs after the comment is stored, broadcast and acknowledged, off the socket's
+        frame handling: a slow or failing suggester costs the viewer nothing. One
+        slower than ``LIVE_COMMENT_SUGGEST_SECONDS`` is given up on (its thread runs
+        to its end, its result is dropped).
+        """
+        assert self.show is not None  # joined in connect()
+        show_id, language, market = self.show.pk, self.language, self.market
+
+        def make() -> dict[str, Any] | None:
+            with translation.override(language):
+                return suggestion_services.comment_suggestion_make(
+                    comment=comment, market=market
+                )
+
+        try:
+            payload = await asyncio.wait_for(
+                database_sync_to_async(
+                    make, thread_sensitive=False, executor=_suggestion_pool
+                )(),
+                timeout=settings.LIVE_COMMENT_SUGGEST_SECONDS,
+            )
+        except TimeoutError:
+            logger.warning("live: no suggestion for comment %s in time", comment.pk)
+            return
+        except Exception:
+            logger.exception("live: suggesting an answer to %s failed", comment.pk)
+            return
+        if payload is not None:
+            await self.channel_layer.group_send(
+                realtime.host_group_name(show_id),
+                {"type": "live.host", "text": realtime.frame_encode(payload)},
+            )
 
     async def on_react(self, frame: ClientFrame) -> None:
         if frame.kind not in Reaction.values:
@@ -357,6 +424,9 @@ class ShowConsumer(AsyncWebsocketConsumer):
 
     async def on_ban(self, frame: ClientFrame) -> None:
         await self._moderate(self._ban, comment_id=frame.comment_id)
+
+    async def on_answer(self, frame: ClientFrame) -> None:
+        await self._moderate(self._answer, comment_id=frame.comment_id)
 
     # --- synchronous work, each in one worker-thread call ----------------------
 
@@ -400,6 +470,13 @@ class ShowConsumer(AsyncWebsocketConsumer):
             )
         comment_services.show_ban_add(show=self.show, user=comment.user, by=user)
         return {"type": "done", "action": "ban", "comment_id": comment_id}
+
+    def _answer(self, *, comment_id: int) -> dict[str, Any]:
+        user = cast("User", self.user)  # _moderate() admits signed-in users only
+        reply = suggestion_services.comment_suggestion_post(
+            comment=self._comment(comment_id), by=user
+        )
+        return {"type": "answered", "comment_id": comment_id, "id": reply.pk}
 
     # --- helpers -----------------------------------------------------------------
 
