@@ -86,6 +86,9 @@ def server_env() -> dict[str, str]:
         DB_CONN_MAX_AGE="600",
         REDIS_URL=REDIS,
         LOG_LEVEL="WARNING",
+        # This measures comment delivery: the studio's suggested answers (an
+        # embedding per comment, off the delivery path) are off unless asked for.
+        LIVE_COMMENT_SUGGESTER=os.environ.get("BENCH_LIVE_COMMENT_SUGGESTER", ""),
     )
     return env
 
