@@ -36,6 +36,37 @@ def money_round(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def cents_allocate(total: Decimal, exact: list[Decimal]) -> list[Decimal]:
+    """Round each share to cents so that the shares add up to `total` exactly."""
+    rounded = [money_round(value) for value in exact]
+    difference = total - sum(rounded, Decimal("0"))
+    if not exact or difference == 0:
+        return rounded
+    step = CENT if difference > 0 else -CENT
+    # The shares that lost most to rounding take the remaining cents.
+    order = sorted(
+        range(len(exact)),
+        key=lambda i: (exact[i] - rounded[i]) * (1 if step > 0 else -1),
+        reverse=True,
+    )
+    index = 0
+    while difference != 0:
+        rounded[order[index % len(order)]] += step
+        difference -= step
+        index += 1
+    return rounded
+
+
+def tax_amounts(
+    *, amounts: list[Decimal], rate: Decimal, included: bool
+) -> tuple[Decimal, list[Decimal]]:
+    """The tax of amounts at one rate, and each amount's share of it in cents that add
+    up to it exactly: the VAT inside gross amounts, or the tax added to net ones."""
+    factor = rate / (1 + rate) if included else rate
+    total = money_round(sum(amounts, Decimal("0")) * factor)
+    return total, cents_allocate(total, [amount * factor for amount in amounts])
+
+
 def prior_lowest_amount(
     *, variant: Variant, market: Market, before: datetime
 ) -> Decimal | None:

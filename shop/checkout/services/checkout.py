@@ -39,7 +39,7 @@ from shop.models import (
     ShippingRate,
     ShippingZone,
 )
-from shop.pricing.services import CENT, destination_tax, money_round
+from shop.pricing.services import destination_tax, tax_amounts
 from shop.shipping.customs import duties_for_shipment
 from shop.storefront.formatting import babel_locale, tax_label
 
@@ -225,27 +225,6 @@ def _percent(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}"
 
 
-def _allocate(total: Decimal, exact: list[Decimal]) -> list[Decimal]:
-    """Round each share to cents so that the shares add up to `total` exactly."""
-    rounded = [money_round(value) for value in exact]
-    difference = total - sum(rounded, Decimal("0"))
-    if not exact or difference == 0:
-        return rounded
-    step = CENT if difference > 0 else -CENT
-    # The shares that lost most to rounding take the remaining cents.
-    order = sorted(
-        range(len(exact)),
-        key=lambda i: (exact[i] - rounded[i]) * (1 if step > 0 else -1),
-        reverse=True,
-    )
-    index = 0
-    while difference != 0:
-        rounded[order[index % len(order)]] += step
-        difference -= step
-        index += 1
-    return rounded
-
-
 def checkout_summary(
     *,
     cart: Cart,
@@ -303,15 +282,16 @@ def checkout_summary(
         raise CheckoutError(_("Choose a shipping method for your address."))
     shipping = option.amount
 
+    amounts = [amount for _line, _unit, amount in priced]
     if gross:
-        share = rate / (1 + rate)
-        tax = money_round((subtotal + shipping) * share)
-        exact = [amount * share for _line, _unit, amount in priced] + [shipping * share]
-        *line_taxes, shipping_tax = _allocate(tax, exact)
+        # The shipping price includes VAT too, at the goods' rate.
+        tax, shares = tax_amounts(
+            amounts=[*amounts, shipping], rate=rate, included=True
+        )
+        *line_taxes, shipping_tax = shares
         shipping_tax_rate = rate
     else:
-        tax = money_round(subtotal * rate)
-        line_taxes = _allocate(tax, [amount * rate for _line, _unit, amount in priced])
+        tax, line_taxes = tax_amounts(amounts=amounts, rate=rate, included=False)
         shipping_tax, shipping_tax_rate = Decimal("0.00"), Decimal("0")
 
     duties = duties_for_shipment(market=market, country=address.country, goods=subtotal)

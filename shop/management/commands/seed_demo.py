@@ -62,7 +62,7 @@ from shop.models import (
 )
 from shop.orders.services import order_line_amounts
 from shop.pricing.selectors import price_effective
-from shop.pricing.services import money_round, price_set, tax_rate_for
+from shop.pricing.services import price_set, tax_amounts, tax_rate_for
 from shop.pricing.tax_import import local_tax_rates_import
 from shop.shipping.services.shipments import shipment_create, tracking_event_add
 
@@ -524,10 +524,6 @@ class DemoSeeder:
         rate = self.taxes[market.pk]
         gross = market.prices_include_tax
         line_amount = unit * quantity
-        if gross:
-            tax = money_round(line_amount - line_amount / (1 + rate))
-        else:
-            tax = money_round(line_amount * rate)
         shipping_rate = (
             ShippingRate.objects.filter(market=market).select_related("method").first()
         )
@@ -537,6 +533,17 @@ class DemoSeeder:
             and line_amount >= shipping_rate.free_above
         ):
             shipping = shipping_rate.amount
+        # The tax as checkout works it out: VAT inside shipping too where prices
+        # include it.
+        if gross:
+            tax, (line_tax, shipping_tax) = tax_amounts(
+                amounts=[line_amount, shipping], rate=rate, included=True
+            )
+        else:
+            tax, (line_tax,) = tax_amounts(
+                amounts=[line_amount], rate=rate, included=False
+            )
+            shipping_tax = Decimal(0)
         method = shipping_rate.method if shipping_rate else None
         order = Order.objects.create(
             number=number,
@@ -558,6 +565,8 @@ class DemoSeeder:
             subtotal=line_amount,
             shipping=shipping,
             tax=tax,
+            shipping_tax_rate=rate if gross else Decimal(0),
+            shipping_tax=shipping_tax,
             total=line_amount + shipping + (Decimal(0) if gross else tax),
             prices_include_tax=gross,
             duties_mode=market.duties_mode,
@@ -573,9 +582,9 @@ class DemoSeeder:
             sku=variant.sku,
             quantity=quantity,
             tax_rate=rate,
-            tax_amount=tax,
+            tax_amount=line_tax,
             **order_line_amounts(
-                unit=unit, line=line_amount, tax=tax, rate=rate, gross=gross
+                unit=unit, line=line_amount, tax=line_tax, rate=rate, gross=gross
             ),
         )
         return order
