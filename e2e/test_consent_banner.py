@@ -63,8 +63,10 @@ def test_accept_all_runs_analytics(live_server, new_page):
     page.goto(f"{live_server.url}/en/")
 
     page.locator('#consent-banner button[value="accept_all"]').click()
+    # A function, not an expression: Playwright evaluates an expression with eval,
+    # which the page's Content-Security-Policy refuses.
     page.wait_for_function(
-        "document.documentElement.dataset.analyticsLoaded === 'true'"
+        "() => document.documentElement.dataset.analyticsLoaded === 'true'"
     )
 
     assert "tw_analytics" in _cookie_names(page)
