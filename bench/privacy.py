@@ -8,9 +8,10 @@ the portal and the commands run: `export_build` (the ZIP streamed to storage) an
 the support chat's messages deleted, the account ended). Each
 child reports its peak Python allocations (tracemalloc) during each phase and the
 growth of its resident set (peak RSS after the phase minus before it); the ratio
-of the full size to a quarter of it shows whether memory grows with the rows
-(both sizes are larger than the batches the services read: 200 rows to erase,
-500 to export).
+of the full size to a quarter of it shows whether memory grows with the rows.
+Both sizes must be larger than the batches the services read (100 rows at a
+time to export, 200 to erase): below that, the smaller size reads smaller
+batches and the ratio shows the batch, not the growth.
 
     .venv/bin/python bench/privacy.py [--orders 1000] [--messages 10000]
 """
@@ -212,7 +213,7 @@ def measure(phase, run) -> dict:
     tracemalloc.stop()
     return {
         f"{phase}_seconds": round(seconds, 2),
-        f"{phase}_peak_mib": round(peak / 2**20, 1),
+        f"{phase}_peak_kib": round(peak / 1024),
         f"{phase}_rss_growth_mib": round((_rss_kib() - rss_before) / 1024, 1),
         f"{phase}_result": result,
     }
@@ -261,6 +262,7 @@ def main() -> None:
     if args.child:
         child(int(args.child[0]), int(args.child[1]), args.child[2])
         return
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     media = f"/tmp/{DB_NAME}-media"
     prepare_database(media)
     sizes = [
@@ -278,23 +280,24 @@ def main() -> None:
             text=True,
         ).stdout
         reports.append(json.loads(output.strip().splitlines()[-1]))
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average: before {load_before}, after {load_after}")
     header = (
-        "| orders | messages | export s | export peak MiB | export RSS +MiB "
-        "| ZIP KiB | erasure s | erasure peak MiB | erasure RSS +MiB |"
+        "| orders | messages | export s | export peak KiB | export RSS +MiB "
+        "| ZIP KiB | erasure s | erasure peak KiB | erasure RSS +MiB |"
     )
     print(header)
     print("| ---: " * 9 + "|")
     for r in reports:
         print(
             f"| {r['orders']} | {r['messages']} | {r['export_seconds']} "
-            f"| {r['export_peak_mib']} | {r['export_rss_growth_mib']} "
+            f"| {r['export_peak_kib']} | {r['export_rss_growth_mib']} "
             f"| {r['export_result']['zip_kib']} | {r['erasure_seconds']} "
-            f"| {r['erasure_peak_mib']} | {r['erasure_rss_growth_mib']} |"
+            f"| {r['erasure_peak_kib']} | {r['erasure_rss_growth_mib']} |"
         )
     small, full = reports
     for phase in ("export", "erasure"):
-        ratio = full[f"{phase}_peak_mib"] / max(small[f"{phase}_peak_mib"], 0.1)
+        ratio = full[f"{phase}_peak_kib"] / max(small[f"{phase}_peak_kib"], 1)
         print(f"{phase}: peak allocations full/small = {ratio:.2f} (rows × 4)")
 
 

@@ -57,19 +57,20 @@ def subject_mentions(*, subject: Subject) -> re.Pattern[str] | None:
     words: set[str] = set()
     if subject.email:
         words |= {subject.email, subject.email.split("@")[0]}
-    names: list[str] = []
+    names: set[str] = set()
     if subject.user_id is not None:
         user = User.objects.filter(pk=subject.user_id).first()
         if user is not None:
-            names.append(user.full_name)
+            names.add(user.full_name)
     orders = Order.objects.filter(
         models.Q(user_id=subject.user_id) | models.Q(email__iexact=subject.email)
         if subject.user_id is not None
         else models.Q(email__iexact=subject.email)
     )
-    names_and_streets = orders.values_list("full_name", "line1", "line2")
+    # Distinct in the database: a thousand orders to one address are one row here.
+    names_and_streets = orders.values_list("full_name", "line1", "line2").distinct()
     for full_name, line1, line2 in names_and_streets.iterator(chunk_size=BATCH):
-        names.append(full_name)
+        names.add(full_name)
         words |= {line1, line2}
     for name in names:
         words.add(name)
@@ -185,7 +186,11 @@ def _apply(
 
 def _batches(rows: models.QuerySet) -> Iterator[list[models.Model]]:
     """The rows in primary-key order, a batch at a time; a row changed so that it
-    no longer matches is not read twice, nor is one skipped."""
+    no longer matches is not read twice, nor is one skipped.
+
+    Each batch is emptied when the caller asks for the next one, so that a batch
+    and the next are never in memory together (the caller's loop variable still
+    holds the previous list while the next is read)."""
     last = None
     while True:
         page = rows.order_by("pk")
@@ -194,19 +199,36 @@ def _batches(rows: models.QuerySet) -> Iterator[list[models.Model]]:
         batch = list(page[:BATCH])
         if not batch:
             return
-        yield batch
         last = batch[-1].pk
+        yield batch
+        batch.clear()
 
 
 def _chunks(rows: Iterable[models.Model]) -> Iterator[list[models.Model]]:
+    """Rows from any iterable, a batch at a time, emptied like `_batches`'."""
     batch: list[models.Model] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= BATCH:
             yield batch
-            batch = []
+            batch.clear()
     if batch:
         yield batch
+
+
+def _delete_in_batches(rows: models.QuerySet) -> dict[str, int]:
+    """Delete the rows a batch of primary keys at a time; return what went, per
+    model (cascades included). Django's collector then loads one batch and what
+    hangs off it, never every row of the subject at once."""
+    manager = rows.model._default_manager
+    deleted: dict[str, int] = {}
+    while True:
+        pks = list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not pks:
+            return deleted
+        _, per_model = manager.filter(pk__in=pks).delete()
+        for label, count in per_model.items():
+            deleted[label] = deleted.get(label, 0) + count
 
 
 def _hold_batch(
@@ -258,10 +280,15 @@ def _erase_queryset(
         _files_delete(entry, rows.iterator(chunk_size=BATCH))
     if entry.erasure == ErasureAction.HOLD and entry.legal_hold is not None:
         rule = entry.legal_hold
-        held = rows.filter(rule.applies)
+        # Only what deciding the hold reads: a whole order row with its market
+        # is several KiB in Python. A replacement made from another field
+        # still works, with a query to load it.
+        held = rows.filter(rule.applies).only("pk", rule.starts_from)
         related = rule.market_path.rsplit("__", 1)[0]
         if related != rule.market_path:
-            held = held.select_related(related)
+            held = held.select_related(related).only(
+                "pk", rule.starts_from, rule.market_path
+            )
         held_count, deleted = 0, 0
         latest: datetime | None = None
         for batch in _batches(held):
@@ -276,7 +303,7 @@ def _erase_queryset(
         # apply to (unpaid orders) go.
         per_model: dict[str, int] = {}
         if rule.applies:
-            _, per_model = rows.exclude(rule.applies).delete()
+            per_model = _delete_in_batches(rows.exclude(rule.applies))
         outcome.update(
             count=held_count + deleted + per_model.get(entry.label, 0),
             held=held_count,
@@ -303,9 +330,7 @@ def _erase_queryset(
             count = rows.update(**values)
         outcome["count"] = count
         return outcome
-    count = rows.count()
-    rows.delete()
-    outcome["count"] = count
+    outcome["count"] = _delete_in_batches(rows).get(entry.label, 0)
     return outcome
 
 
