@@ -77,6 +77,7 @@ class ConversationAdmin(admin.ModelAdmin):
     readonly_fields = [
         "user",
         "session_key",
+        "contact_email",
         "market",
         "language",
         "shopper_timezone",

@@ -1,8 +1,9 @@
 """Support's personal data, declared in the privacy registry.
 
-A conversation is found by the shopper's account. A guest's conversation is tied
-to a browser session only and names no one the shop could match to a request.
-Agents appear as staff (`assigned_to`, `Message.agent`), never as the subject.
+A conversation is found by the shopper's account, and a guest's by the address
+the guest gave in it (`Conversation.contact_email`, kept until the conversation
+itself is erased, so that a re-run after a crash still finds its rows). Agents
+appear as staff (`assigned_to`, `Message.agent`), never as the subject.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ register(
         "what you wrote and the answers to it may say anything about you."
     ),
     user_path="conversation__user",
+    email_path="conversation__contact_email",
     # Unlike a show's public comments, a chat has no audience that needs it to
     # stay, and redacting a name leaves order numbers, addresses and health or
     # sizing details in free text: every message of the conversation goes.
@@ -42,6 +44,7 @@ register(
     legal_basis=LegalBasis.CONTRACT,
     retention=_("As long as the conversation; deleted on erasure."),
     user_path="conversation__user",
+    email_path="conversation__contact_email",
     erasure=ErasureAction.DELETE,
     order=40,
 )
@@ -56,6 +59,7 @@ register(
         "the shop's own measures stay, tied to no one."
     ),
     user_path="conversation__user",
+    email_path="conversation__contact_email",
     # Resolution and response times measure staff and the assistant; they stay
     # for the support figures once the conversation no longer names anyone.
     erasure=ErasureAction.ANONYMIZE,
@@ -65,7 +69,14 @@ register(
 
 register(
     Conversation,
-    fields=("market", "language", "shopper_timezone", "status", "created_at"),
+    fields=(
+        "market",
+        "language",
+        "shopper_timezone",
+        "contact_email",
+        "status",
+        "created_at",
+    ),
     purpose=_("Answering your questions in the support chat."),
     legal_basis=LegalBasis.CONTRACT,
     retention=_(
@@ -73,7 +84,13 @@ register(
         "without you, for the support figures."
     ),
     user_path="user",
+    email_path="contact_email",
     # Runs after its messages, calls and outcome, which are found through it.
     erasure=ErasureAction.ANONYMIZE,
-    anonymize={"user": None, "session_key": "", "shopper_timezone": ""},
+    anonymize={
+        "user": None,
+        "session_key": "",
+        "shopper_timezone": "",
+        "contact_email": "",
+    },
 )

@@ -32,7 +32,7 @@ from support.services.conversations import (
     csat_record,
     message_post,
 )
-from support.tests.factories import make_agent
+from support.tests.factories import make_agent, make_session_key
 
 # Strings that identify the shopper and appear nowhere else in the data.
 EMAIL = "zelda.quastenbrink@example.org"
@@ -44,6 +44,8 @@ COMMENT_TEXT = "Love the blue one, Zelda here from the north"
 IDENTIFYING = (EMAIL, "Quastenbrink", STREET, CITY)
 SUPPORT_TEXT = f"Where is my parcel? {FULL_NAME}, {STREET}, {CITY}"
 AGENT_TEXT = f"Hello {FIRST_NAME}, it leaves {CITY} today."
+# Written signed out: the chat is the browser session's, found by the address.
+GUEST_TEXT = f"Hi, {FULL_NAME} here, {STREET}. Please write to me at {EMAIL}"
 
 
 @dataclass
@@ -55,14 +57,16 @@ class Shopper:
     hosted_show: Show
     conversation: Conversation
     call: Call
+    guest_conversation: Conversation
 
 
 def shopper_who_uses_everything() -> Shopper:
     """Account, email address, session, cart, two orders (one with an invoice),
     shipment, tracking and alert, a review, comments, a report, a ban, a reminder,
     a show they host with a stream key, a support chat with an agent's reply, a
-    rating and a video call whose recording they agreed to, cookie and biometric
-    consent, an admin log entry and an earlier export."""
+    rating and a video call whose recording they agreed to, a chat written signed
+    out that gives their address, cookie and biometric consent, an admin log
+    entry and an earlier export."""
     market = Market.objects.get(code="DE")
     user = User.objects.create_user(
         email=EMAIL,
@@ -154,6 +158,15 @@ def shopper_who_uses_everything() -> Shopper:
     )
     call = call_end(conversation=conversation, call_id=call.pk)
     csat_record(conversation=conversation, value="up")
+    guest_conversation = conversation_start(
+        user=None,
+        session_key=make_session_key(),
+        market=market,
+        language="de",
+        shopper_timezone="Europe/Berlin",
+    )
+    message_post(conversation=guest_conversation, text=GUEST_TEXT, client_id="g-1")
+    csat_record(conversation=guest_conversation, value="down")
 
     version = consent_policy_version()
     consent_record(
@@ -186,4 +199,5 @@ def shopper_who_uses_everything() -> Shopper:
         hosted_show=hosted,
         conversation=conversation,
         call=call,
+        guest_conversation=guest_conversation,
     )

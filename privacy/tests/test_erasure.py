@@ -34,8 +34,12 @@ from privacy.tests.shopper import (
 )
 from shop.models import Order, Review, User
 from support.models import Call, Conversation, ConversationOutcome, Message
+from support.services.conversations import message_post
+from support.tests.factories import make_conversation
 
 pytestmark = pytest.mark.django_db
+
+GUEST = "quirin.gast@example.org"
 
 
 def _held_rows() -> dict[str, set[str]]:
@@ -77,6 +81,11 @@ def test_no_identifying_string_remains_outside_rows_under_legal_hold():
     )
     assert any(
         table == "privacy_biometricconsent" and FULL_NAME in text
+        for table, _, text in before
+    )
+    guest = shopper.guest_conversation
+    assert any(
+        table == "support_message" and EMAIL in text and f"{guest.pk}" in text
         for table, _, text in before
     )
 
@@ -139,10 +148,21 @@ def test_the_support_chat_goes_and_its_measures_stay_without_the_shopper():
     assert before.csat == "up"
     # The shopper's, the assistant's and the agent's messages and the call notes.
     assert conversation.messages.count() == 6
+    guest = shopper.guest_conversation
+    guest_messages = guest.messages.count()
+    assert guest_messages >= 2  # the shopper's and the assistant's answer
 
     request = _erase(shopper.user)
 
     assert Message.objects.filter(conversation=conversation).count() == 0
+    assert Message.objects.filter(conversation=guest).count() == 0
+    guest = Conversation.objects.get(pk=guest.pk)
+    assert (guest.session_key, guest.contact_email, guest.shopper_timezone) == (
+        "",
+        "",
+        "",
+    )
+    assert ConversationOutcome.objects.get(conversation=guest).csat == ""
     assert not Call.objects.filter(pk=shopper.call.pk).exists()
     conversation = Conversation.objects.get(pk=conversation.pk)
     assert (
@@ -156,8 +176,35 @@ def test_the_support_chat_goes_and_its_measures_stay_without_the_shopper():
         before.handoff_reason,
         before.first_response_seconds,
     )
-    assert request.outcome["support.Message"] == {"action": "delete", "count": 6}
+    assert request.outcome["support.Message"] == {
+        "action": "delete",
+        "count": 6 + guest_messages,
+    }
     assert request.outcome["support.Call"] == {"action": "delete", "count": 1}
+
+
+def test_a_guest_chat_is_found_by_the_address_given_in_it():
+    guest = make_conversation(market="DE", language="de")
+    message_post(conversation=guest, text=f"I am Quirin Gast, write to {GUEST}")
+    other = make_conversation(market="DE", language="de")
+    message_post(conversation=other, text="Reach me at quirin.gast@example.org.uk")
+    counts = (guest.messages.count(), other.messages.count())
+    request = request_create(
+        kind=RequestKind.ERASURE,
+        market=guest.market,
+        email=GUEST.upper(),
+        start=False,
+    )
+
+    request = erasure_execute(request=request)
+
+    assert not Message.objects.filter(conversation=guest).exists()
+    guest.refresh_from_db()
+    assert (guest.user, guest.session_key, guest.contact_email) == (None, "", "")
+    # Another address that merely starts the same is someone else's chat.
+    assert Message.objects.filter(conversation=other).count() == counts[1]
+    assert request.outcome["support.Message"]["count"] == counts[0]
+    assert request.outcome["support.Conversation"]["count"] == 1
 
 
 def test_consent_proof_stays_without_the_account_and_the_signature_goes():

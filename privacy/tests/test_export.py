@@ -25,10 +25,12 @@ from privacy.tests.shopper import (
     AGENT_TEXT,
     COMMENT_TEXT,
     EMAIL,
+    GUEST_TEXT,
     SUPPORT_TEXT,
     shopper_who_uses_everything,
 )
-from support.tests.factories import make_agent
+from support.services.conversations import message_post
+from support.tests.factories import make_agent, make_conversation
 
 pytestmark = pytest.mark.django_db
 
@@ -62,19 +64,25 @@ def test_export_holds_a_json_file_per_registered_model_and_a_summary():
     users = json.loads(archive.read("data/shop.User.json"))
     assert [u["email"] for u in users] == [EMAIL]
     conversations = json.loads(archive.read("data/support.Conversation.json"))
-    assert [(c["id"], c["shopper_timezone"]) for c in conversations] == [
-        (shopper.conversation.pk, "Europe/Berlin")
+    guest = shopper.guest_conversation
+    assert [(c["id"], c["contact_email"]) for c in conversations] == [
+        (shopper.conversation.pk, ""),
+        (guest.pk, EMAIL),
     ]
     messages = json.loads(archive.read("data/support.Message.json"))
     texts = [(m["author"], m["text"]) for m in messages]
     assert texts[0] == ("shopper", SUPPORT_TEXT)
     assert ("agent", AGENT_TEXT) in texts
-    assert {m["conversation"] for m in messages} == {shopper.conversation.pk}
+    assert ("shopper", GUEST_TEXT) in texts
+    assert {m["conversation"] for m in messages} == {
+        shopper.conversation.pk,
+        guest.pk,
+    }
     calls = json.loads(archive.read("data/support.Call.json"))
     assert [c["id"] for c in calls] == [shopper.call.pk]
     assert calls[0]["shopper_recording_consent_at"] is not None
     outcomes = json.loads(archive.read("data/support.ConversationOutcome.json"))
-    assert [o["csat"] for o in outcomes] == ["up"]
+    assert [o["csat"] for o in outcomes] == ["up", "down"]
     summary = archive.read("summary.html").decode()
     assert shopper.paid_order.number in summary
     # The shopper's language is German.
@@ -97,6 +105,25 @@ def test_export_of_another_shopper_holds_none_of_these_rows():
 
     assert json.loads(archive.read("data/shop.Order.json")) == []
     assert EMAIL not in archive.read("summary.html").decode()
+
+
+def test_a_request_by_address_exports_the_chat_a_guest_gave_it_in():
+    guest = make_conversation(market="DE", language="de")
+    message_post(conversation=guest, text="Where is TW-ABC123? quirin@example.org")
+    request = request_create(
+        kind=RequestKind.ACCESS,
+        market=guest.market,
+        email="Quirin@Example.org",
+        start=False,
+    )
+
+    archive = _archive(export_build(request=request))
+
+    conversations = json.loads(archive.read("data/support.Conversation.json"))
+    assert [c["id"] for c in conversations] == [guest.pk]
+    messages = json.loads(archive.read("data/support.Message.json"))
+    assert messages[0]["text"] == "Where is TW-ABC123? quirin@example.org"
+    assert {m["conversation"] for m in messages} == {guest.pk}
 
 
 def test_the_command_writes_the_same_export(tmp_path):

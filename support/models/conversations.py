@@ -88,6 +88,11 @@ class Conversation(models.Model):
     session_key = models.CharField(
         _("session"), max_length=64, blank=True, db_index=True
     )
+    # The address a guest gave in the chat (to have an order looked up, or to be
+    # reached), lower-cased: a privacy request by that address finds the chat.
+    contact_email = models.EmailField(
+        _("email address"), max_length=254, blank=True, db_index=True
+    )
     market = models.ForeignKey(
         Market, on_delete=models.PROTECT, related_name="+", verbose_name=_("market")
     )

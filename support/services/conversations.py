@@ -23,6 +23,7 @@ from support.access import (
     is_supervisor,
 )
 from support.assistant import AssistantReply, assistant_answer
+from support.assistant.retrieval import EMAIL
 from support.models import (
     Author,
     Conversation,
@@ -46,6 +47,7 @@ from support.services.hours import (
 MESSAGE_MAX_LENGTH = 2000
 CLIENT_ID_MAX_LENGTH = 64
 TIMEZONE_MAX_LENGTH = 64
+CONTACT_EMAIL_MAX_LENGTH = 254  # Conversation.contact_email, as RFC 5321 allows
 
 
 def text_check(text: object) -> str:
@@ -188,6 +190,7 @@ def message_post(
                 )
         except IntegrityError:  # the same client_id, sent twice at once
             return conversation.messages.get(client_id=client_id), []
+        _contact_email_note(conversation=conversation, text=text)
         if conversation.status != ConversationStatus.ASSISTANT:
             _inbox_changed(conversation)
             return shopper_message, []
@@ -219,6 +222,22 @@ def message_post(
             if note is not None:
                 answers.append(note)
     return shopper_message, answers
+
+
+def _contact_email_note(*, conversation: Conversation, text: str) -> None:
+    """Remember the address a guest gives in the chat (the last one given), so
+    that a privacy request by that address finds the conversation."""
+    if conversation.user_id is not None:
+        return
+    found = EMAIL.search(text)
+    if found is None:
+        return
+    address = found.group().lower()
+    if len(address) > CONTACT_EMAIL_MAX_LENGTH:
+        return  # no deliverable address is that long
+    if address != conversation.contact_email:
+        conversation.contact_email = address
+        conversation.save(update_fields=["contact_email"])
 
 
 def _assistant_message_add(

@@ -64,6 +64,25 @@ def test_the_same_client_id_is_stored_once():
     assert conversation.messages.filter(author=Author.SHOPPER).count() == 1
 
 
+def test_the_last_address_a_guest_gives_is_kept_on_the_conversation():
+    conversation = make_conversation(market="US", language="en")
+    message_post(conversation=conversation, text="Order TW-ABC123, a.b@Example.org")
+    message_post(conversation=conversation, text="Sorry, it was Ann.B@example.org.")
+
+    conversation.refresh_from_db()
+
+    assert conversation.contact_email == "ann.b@example.org"
+
+
+def test_an_address_typed_by_a_signed_in_shopper_is_not_kept():
+    conversation = make_conversation(user=make_shopper(), market="US", language="en")
+
+    message_post(conversation=conversation, text="Write to other@example.org")
+
+    conversation.refresh_from_db()
+    assert conversation.contact_email == ""
+
+
 @pytest.mark.parametrize("text", ["", "   ", 42, "x" * 2001])
 def test_empty_long_or_non_text_messages_are_refused(text):
     conversation = make_conversation(market="US", language="en")
