@@ -284,6 +284,41 @@ def test_a_crash_midway_is_completed_by_running_again(monkeypatch):
     assert _held_rows()["shop_order"] == {str(shopper.paid_order.pk)}
 
 
+def test_a_crash_after_the_guest_chat_went_still_finds_its_conversation(
+    monkeypatch,
+):
+    shopper = shopper_who_uses_everything()
+    guest = shopper.guest_conversation
+    request = request_create(
+        kind=RequestKind.ERASURE,
+        market=shopper.user.preferred_market,
+        user=shopper.user,
+        start=False,
+    )
+    real_run = erasure_module.erasure_entry_run
+
+    def crash_at_conversations(*, entry, **kwargs):
+        if entry.label == "support.Conversation":
+            raise RuntimeError("worker lost")
+        return real_run(entry=entry, **kwargs)
+
+    monkeypatch.setattr(erasure_module, "erasure_entry_run", crash_at_conversations)
+    with pytest.raises(RuntimeError):
+        erasure_execute(request=request)
+    assert not Message.objects.filter(conversation=guest).exists()
+    assert Conversation.objects.get(pk=guest.pk).contact_email == EMAIL
+
+    monkeypatch.setattr(erasure_module, "erasure_entry_run", real_run)
+    erasure_execute(request=request)
+
+    guest.refresh_from_db()
+    assert (guest.session_key, guest.contact_email, guest.shopper_timezone) == (
+        "",
+        "",
+        "",
+    )
+
+
 def test_erasing_twice_changes_nothing_more():
     shopper = shopper_who_uses_everything()
     request = _erase(shopper.user)
