@@ -44,8 +44,9 @@ COMMENT_TEXT = "Love the blue one, Zelda here from the north"
 IDENTIFYING = (EMAIL, "Quastenbrink", STREET, CITY)
 SUPPORT_TEXT = f"Where is my parcel? {FULL_NAME}, {STREET}, {CITY}"
 AGENT_TEXT = f"Hello {FIRST_NAME}, it leaves {CITY} today."
-# Written signed out: the chat is the browser session's, found by the address.
-GUEST_TEXT = f"Hi, {FULL_NAME} here, {STREET}. Please write to me at {EMAIL}"
+# Written signed out about an order placed as a guest: the chat is the browser
+# session's, found by the address the order proves.
+GUEST_TEXT = f"Hi, {FULL_NAME} here, {STREET}. Where is {{number}}? {EMAIL}"
 
 
 @dataclass
@@ -58,14 +59,16 @@ class Shopper:
     conversation: Conversation
     call: Call
     guest_conversation: Conversation
+    guest_order: Order
+    guest_text: str
 
 
 def shopper_who_uses_everything() -> Shopper:
     """Account, email address, session, cart, two orders (one with an invoice),
     shipment, tracking and alert, a review, comments, a report, a ban, a reminder,
     a show they host with a stream key, a support chat with an agent's reply, a
-    rating and a video call whose recording they agreed to, a chat written signed
-    out that gives their address, cookie and biometric consent, an admin log
+    rating and a video call whose recording they agreed to, a guest order and a
+    chat written signed out that proves it, cookie and biometric consent, an admin log
     entry and an earlier export."""
     market = Market.objects.get(code="DE")
     user = User.objects.create_user(
@@ -165,7 +168,11 @@ def shopper_who_uses_everything() -> Shopper:
         language="de",
         shopper_timezone="Europe/Berlin",
     )
-    message_post(conversation=guest_conversation, text=GUEST_TEXT, client_id="g-1")
+    guest_order = place(
+        cart_with([(product, 1)], market_code="DE"), address, method, user=None
+    )
+    guest_text = GUEST_TEXT.format(number=guest_order.number)
+    message_post(conversation=guest_conversation, text=guest_text, client_id="g-1")
     csat_record(conversation=guest_conversation, value="down")
 
     version = consent_policy_version()
@@ -200,4 +207,6 @@ def shopper_who_uses_everything() -> Shopper:
         conversation=conversation,
         call=call,
         guest_conversation=guest_conversation,
+        guest_order=guest_order,
+        guest_text=guest_text,
     )

@@ -33,6 +33,7 @@ from privacy.tests.shopper import (
     shopper_who_uses_everything,
 )
 from shop.models import Order, Review, User
+from shop.shipping.tests.helpers import make_order
 from support.models import Call, Conversation, ConversationOutcome, Message
 from support.services.conversations import message_post
 from support.tests.factories import make_conversation
@@ -108,7 +109,11 @@ def test_held_rows_keep_only_what_the_law_requires():
 
     order_type = ContentType.objects.get_for_model(Order)
     holds = LegalHoldRecord.objects.filter(content_type=order_type)
-    assert [h.object_id for h in holds] == [str(shopper.paid_order.pk)]
+    # The guest order the shopper proved in a chat is theirs too, and paid.
+    assert sorted(h.object_id for h in holds) == sorted(
+        [str(shopper.paid_order.pk), str(shopper.guest_order.pk)]
+    )
+    holds = holds.filter(object_id=str(shopper.paid_order.pk))
     order = Order.objects.get(pk=shopper.paid_order.pk)
     assert (order.user, order.email, order.card_last4) == (None, "", "")
     assert (order.full_name, order.line1) == (FULL_NAME, STREET)
@@ -183,11 +188,17 @@ def test_the_support_chat_goes_and_its_measures_stay_without_the_shopper():
     assert request.outcome["support.Call"] == {"action": "delete", "count": 1}
 
 
-def test_a_guest_chat_is_found_by_the_address_given_in_it():
+def test_a_guest_chat_is_found_by_the_address_of_the_order_proved_in_it():
+    mine = make_order(user=None, email=GUEST)
+    theirs = make_order(user=None, email="quirin.gast@example.org.uk")
     guest = make_conversation(market="DE", language="de")
-    message_post(conversation=guest, text=f"I am Quirin Gast, write to {GUEST}")
+    message_post(conversation=guest, text=f"Quirin Gast: {mine.number}, {GUEST}")
     other = make_conversation(market="DE", language="de")
-    message_post(conversation=other, text="Reach me at quirin.gast@example.org.uk")
+    message_post(
+        conversation=other, text=f"{theirs.number}? quirin.gast@example.org.uk"
+    )
+    typed = make_conversation(market="DE", language="de")
+    message_post(conversation=typed, text=f"Please write to my friend {GUEST}")
     counts = (guest.messages.count(), other.messages.count())
     request = request_create(
         kind=RequestKind.ERASURE,
@@ -201,8 +212,10 @@ def test_a_guest_chat_is_found_by_the_address_given_in_it():
     assert not Message.objects.filter(conversation=guest).exists()
     guest.refresh_from_db()
     assert (guest.user, guest.session_key, guest.contact_email) == (None, "", "")
-    # Another address that merely starts the same is someone else's chat.
+    # Another address that merely starts the same is someone else's chat, and
+    # an address merely typed may be anyone's: neither is given to this request.
     assert Message.objects.filter(conversation=other).count() == counts[1]
+    assert typed.messages.exists()
     assert request.outcome["support.Message"]["count"] == counts[0]
     assert request.outcome["support.Conversation"]["count"] == 1
 
@@ -244,7 +257,8 @@ def test_the_shopper_is_told_what_was_kept_and_why(django_capture_on_commit_call
     body = mail.outbox[0].body
     # The shopper's language is German.
     assert "Rechnung" in body
-    assert request.outcome["shop.Order"]["held"] == 1
+    # The paid account order and the paid guest order: both invoiced.
+    assert request.outcome["shop.Order"]["held"] == 2
 
 
 def test_a_crash_midway_is_completed_by_running_again(monkeypatch):
@@ -281,7 +295,10 @@ def test_a_crash_midway_is_completed_by_running_again(monkeypatch):
     request.refresh_from_db()
     assert request.status == RequestStatus.COMPLETED
     assert Order.objects.get(pk=shopper.paid_order.pk).email == ""
-    assert _held_rows()["shop_order"] == {str(shopper.paid_order.pk)}
+    assert _held_rows()["shop_order"] == {
+        str(shopper.paid_order.pk),
+        str(shopper.guest_order.pk),
+    }
 
 
 def test_a_crash_after_the_guest_chat_went_still_finds_its_conversation(

@@ -25,10 +25,10 @@ from privacy.tests.shopper import (
     AGENT_TEXT,
     COMMENT_TEXT,
     EMAIL,
-    GUEST_TEXT,
     SUPPORT_TEXT,
     shopper_who_uses_everything,
 )
+from shop.shipping.tests.helpers import make_order
 from support.services.conversations import message_post
 from support.tests.factories import make_agent, make_conversation
 
@@ -57,7 +57,11 @@ def test_export_holds_a_json_file_per_registered_model_and_a_summary():
     )
     orders = json.loads(archive.read("data/shop.Order.json"))
     assert sorted(o["number"] for o in orders) == sorted(
-        [shopper.paid_order.number, shopper.unpaid_order.number]
+        [
+            shopper.paid_order.number,
+            shopper.unpaid_order.number,
+            shopper.guest_order.number,
+        ]
     )
     comments = json.loads(archive.read("data/live.Comment.json"))
     assert [c["text"] for c in comments] == [COMMENT_TEXT]
@@ -73,7 +77,7 @@ def test_export_holds_a_json_file_per_registered_model_and_a_summary():
     texts = [(m["author"], m["text"]) for m in messages]
     assert texts[0] == ("shopper", SUPPORT_TEXT)
     assert ("agent", AGENT_TEXT) in texts
-    assert ("shopper", GUEST_TEXT) in texts
+    assert ("shopper", shopper.guest_text) in texts
     assert {m["conversation"] for m in messages} == {
         shopper.conversation.pk,
         guest.pk,
@@ -107,9 +111,14 @@ def test_export_of_another_shopper_holds_none_of_these_rows():
     assert EMAIL not in archive.read("summary.html").decode()
 
 
-def test_a_request_by_address_exports_the_chat_a_guest_gave_it_in():
+def test_a_request_by_address_exports_the_chat_a_guest_proved_an_order_in():
+    order = make_order(user=None, email="quirin@example.org")
+    text = f"Where is {order.number}? quirin@example.org"
     guest = make_conversation(market="DE", language="de")
-    message_post(conversation=guest, text="Where is TW-ABC123? quirin@example.org")
+    message_post(conversation=guest, text=text)
+    # Someone else's chat that merely names the address is not theirs to read.
+    stranger = make_conversation(market="DE", language="de")
+    message_post(conversation=stranger, text="Tell my friend quirin@example.org")
     request = request_create(
         kind=RequestKind.ACCESS,
         market=guest.market,
@@ -122,7 +131,7 @@ def test_a_request_by_address_exports_the_chat_a_guest_gave_it_in():
     conversations = json.loads(archive.read("data/support.Conversation.json"))
     assert [c["id"] for c in conversations] == [guest.pk]
     messages = json.loads(archive.read("data/support.Message.json"))
-    assert messages[0]["text"] == "Where is TW-ABC123? quirin@example.org"
+    assert messages[0]["text"] == text
     assert {m["conversation"] for m in messages} == {guest.pk}
 
 

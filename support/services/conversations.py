@@ -23,7 +23,7 @@ from support.access import (
     is_supervisor,
 )
 from support.assistant import AssistantReply, assistant_answer
-from support.assistant.retrieval import EMAIL
+from support.assistant.retrieval import EMAIL, order_lookup
 from support.models import (
     Author,
     Conversation,
@@ -225,16 +225,20 @@ def message_post(
 
 
 def _contact_email_note(*, conversation: Conversation, text: str) -> None:
-    """Remember the address a guest gives in the chat (the last one given), so
-    that a privacy request by that address finds the conversation."""
+    """Remember the address of a guest who proves an order in the chat (its number
+    and the email it was placed with, the shop's proof for a guest), so that a
+    privacy request by that address finds the conversation. An address merely
+    typed is not kept: it may be someone else's, who must not receive this chat
+    in their export."""
     if conversation.user_id is not None:
         return
     found = EMAIL.search(text)
-    if found is None:
-        return
-    address = found.group().lower()
-    if len(address) > CONTACT_EMAIL_MAX_LENGTH:
+    if found is None or len(found.group()) > CONTACT_EMAIL_MAX_LENGTH:
         return  # no deliverable address is that long
+    lookup = order_lookup(text=text, user=None)
+    if lookup.order is None:
+        return
+    address = lookup.order.email.lower()
     if address != conversation.contact_email:
         conversation.contact_email = address
         conversation.save(update_fields=["contact_email"])

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import override_settings
 
+from shop.shipping.tests.helpers import make_order
 from support.models import (
     Author,
     Conversation,
@@ -64,13 +65,18 @@ def test_the_same_client_id_is_stored_once():
     assert conversation.messages.filter(author=Author.SHOPPER).count() == 1
 
 
-def test_the_last_address_a_guest_gives_is_kept_on_the_conversation():
+def test_the_address_of_an_order_a_guest_proves_is_kept_on_the_conversation():
+    order = make_order(user=None, email="Ann.B@example.org", market_code="US")
     conversation = make_conversation(market="US", language="en")
-    message_post(conversation=conversation, text="Order TW-ABC123, a.b@Example.org")
-    message_post(conversation=conversation, text="Sorry, it was Ann.B@example.org.")
+    message_post(conversation=conversation, text="Hello, write to a.b@example.org")
+    conversation.refresh_from_db()
+    assert conversation.contact_email == ""  # merely typed: maybe someone else's
+
+    message_post(
+        conversation=conversation, text=f"Where is {order.number}? ann.b@example.org"
+    )
 
     conversation.refresh_from_db()
-
     assert conversation.contact_email == "ann.b@example.org"
 
 
