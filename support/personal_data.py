@@ -1,7 +1,7 @@
 """Support's personal data, declared in the privacy registry.
 
 A conversation is found by the shopper's account, and a guest's by the address
-the guest gave in it (`Conversation.contact_email`, kept until the conversation
+of an order the guest proved in it (`Conversation.contact_email`, kept until the conversation
 itself is erased, so that a re-run after a crash still finds its rows). Agents
 appear as staff (`assigned_to`, `Message.agent`), never as the subject.
 """
