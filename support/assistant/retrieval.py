@@ -7,11 +7,12 @@ placed with. Whatever the message says, nothing else comes back, and a number
 that exists but is not the shopper's answers exactly like one that does not.
 """
 
+import functools
 import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -93,13 +94,11 @@ def _name_index(products: Sequence[Product], languages: Sequence[str]) -> _NameI
 
 
 def _name_score(
-    message: list[str], name: list[str], weights: dict[str, float]
+    named: Callable[[str], bool], name: list[str], weights: dict[str, float]
 ) -> tuple[float, float]:
     """The share of the name's weight the message covers, and that weight."""
     total = sum(weights.get(t, 1.0) for t in name)
-    found = sum(
-        weights.get(t, 1.0) for t in name if any(_same_word(t, m) for m in message)
-    )
+    found = sum(weights.get(t, 1.0) for t in name if named(t))
     return (found / total if total else 0.0), found
 
 
@@ -169,6 +168,14 @@ def products_by_sku(*, text: str, market: Market) -> list[ProductMatch]:
 def _by_name(text: str) -> list[ProductMatch]:
     products, index = _products_with_names()
     message = _tokens(text)
+    words = set(message)
+
+    # The catalog's names share most of their words: each is compared with the
+    # message once, not once per product and language.
+    @functools.cache
+    def named(token: str) -> bool:
+        return token in words or any(_same_word(token, m) for m in message)
+
     scored = []
     for product in products:
         # A name must be mostly covered; among those, the one covering the most
@@ -176,8 +183,7 @@ def _by_name(text: str) -> list[ProductMatch]:
         candidates = [
             score
             for name in index.names[product.pk]
-            if (score := _name_score(message, name, index.weights))[0]
-            >= NAME_MATCH_SHARE
+            if (score := _name_score(named, name, index.weights))[0] >= NAME_MATCH_SHARE
         ]
         if candidates:
             share, weight = max(candidates, key=lambda pair: (pair[1], pair[0]))
