@@ -21,10 +21,10 @@ def test_germany_gets_every_specification_with_units_and_the_gross_price(catalog
 
     assert reply.intent == "product_question"
     assert reply.text == (
-        "Yogamatte Cork: Abmessungen: 1,8 × 0,6 × 0 m; Gewicht: 2,2 kg; "
+        "Yogamatte Cork: Abmessungen: 183 × 61 × 0,4 cm; Gewicht: 2,2 kg; "
         "Material: Kork. Yogamatte Cork kostet 89,99\xa0€ (inkl. 19\xa0% MwSt.)."
     )
-    assert reply.facts == ("1,8 × 0,6 × 0 m", "2,2 kg", "Kork", "89,99\xa0€")
+    assert reply.facts == ("183 × 61 × 0,4 cm", "2,2 kg", "Kork", "89,99\xa0€")
     assert reply.links == ("/de/p/yoga-mat-cork/",)
 
 
