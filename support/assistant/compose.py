@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from shop.catalog.fragments import product_detail
+from shop.catalog.fragments import product_facts
 from shop.checkout.services.cart import variant_label
 from shop.checkout.services.checkout import ShippingOption, shipping_options
 from shop.compliance.selectors import offerable_in_market_q
@@ -122,10 +122,7 @@ def _articles(draft: Draft, ctx: Context, topics: list[str]) -> list[PolicyArtic
 
 
 def _detail(match: ProductMatch, ctx: Context) -> Product | None:
-    # The product page's own cached detail: the same facts the page shows, kept
-    # until the catalog version changes (stock and compliance writes bump it).
-    detail = product_detail(slug=match.product.slug, market=ctx.market)
-    return detail[0] if detail is not None else None
+    return product_facts(slug=match.product.slug, market=ctx.market)
 
 
 def _priced_variants(
