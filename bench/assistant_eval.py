@@ -11,12 +11,12 @@ data (`manage.py seed_demo`; `--prepare` seeds it and embeds the products first)
 Prints intent accuracy, fact correctness, handoff precision and recall, language
 accuracy and latency (p50/p95), the misses, and as its last line the same
 figures as JSON. Before asking, it loads what a running server has loaded before
-its first message (the URL configuration, the encoder and detectors, through one
-warm-up question) and makes the catalog's cached fragments stale, so every
-product is fetched cold once. As a baseline measured in the same run, each
-question's text is also embedded on its own (the encoder's floor, which every
-answer pays): the latencies are given as a ratio to it, and the load average
-before and after the run is printed.
+its first message (the URL configuration, each market's locale data, the encoder
+and detectors, through one warm-up question) and makes the catalog's cached
+fragments stale, so every product is fetched cold once. As a baseline measured
+in the same run, each question's text is also embedded on its own (the
+encoder's floor, which every answer pays): the latencies are given as a ratio to
+it, and the load average before and after the run is printed.
 
     .venv/bin/python bench/assistant_eval.py [--questions FILE] [--prepare]
 """
@@ -27,6 +27,7 @@ import os
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ def main() -> None:
     from shop.models import Market, User
     from shop.reviews.sentiment import text_embedding
     from shop.storefront.cache import catalog_version_bump
+    from shop.storefront.formatting import money
     from support.assistant import assistant_answer
 
     if args.prepare:
@@ -86,9 +88,12 @@ def main() -> None:
     markets = {market.code: market for market in Market.objects.all()}
     users = {user.email.lower(): user for user in User.objects.all()}
     # What a serving process has loaded before its first message, outside the
-    # measurement: the URL configuration (answers link to pages), the detectors
-    # and the encoder.
+    # measurement: the URL configuration (answers link to pages), each market's
+    # locale data (its pages show prices; Babel reads a locale on first use, up
+    # to 250 ms here), the detectors and the encoder.
     get_resolver().url_patterns  # noqa: B018
+    for market in markets.values():
+        money(Decimal(1), market.currency, market.language, market.default_country)
     assistant_answer(text="Hello there", market=next(iter(markets.values())), user=None)
     # Every product's facts are read cold once, as after a catalog change.
     catalog_version_bump()

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from shop.catalog.fragments import product_facts
 from shop.checkout.services.cart import variant_label
 from shop.checkout.services.checkout import ShippingOption, shipping_options
-from shop.compliance.selectors import offerable_in_market_q
+from shop.compliance.selectors import offerable_product_ids
 from shop.models import Market, Order, Product, ToneProfile, User, Variant, VariantPrice
 from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 from shop.shipping.selectors import order_tracking_path, shipment_timelines
@@ -549,8 +549,7 @@ def _offerable_variants(*, ctx: Context):
     """Variants in stock whose product may be offered in the market: the assistant
     never suggests a product gated there."""
     return Variant.objects.filter(
-        product__in=Product.objects.filter(offerable_in_market_q(market=ctx.market)),
-        stock__gt=0,
+        product_id__in=offerable_product_ids(market=ctx.market), stock__gt=0
     )
 
 

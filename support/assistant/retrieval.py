@@ -22,7 +22,7 @@ from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
 
 from shop.catalog.fragments import product_facts
-from shop.compliance.selectors import offerable_in_market_q, offerable_product_ids
+from shop.compliance.selectors import offerable_product_ids
 from shop.models import AttributeValue, Market, Order, Product, User, Variant
 from shop.orders.access import access_guest_order_by_email, access_order
 from shop.orders.services import order_list_for_user
@@ -218,7 +218,7 @@ def products_by_meaning(
     rows = list(
         ProductVector.objects.filter(
             language=language,
-            product__in=Product.objects.filter(offerable_in_market_q(market=market)),
+            product_id__in=offerable_product_ids(market=market),
         ).select_related("product")
     )
     if not rows:
