@@ -68,7 +68,8 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.urls import get_resolver
+    from django.urls import get_resolver, reverse
+    from django.utils import translation
 
     from shop.models import Market, User
     from shop.reviews.sentiment import text_embedding
@@ -88,12 +89,16 @@ def main() -> None:
     markets = {market.code: market for market in Market.objects.all()}
     users = {user.email.lower(): user for user in User.objects.all()}
     # What a serving process has loaded before its first message, outside the
-    # measurement: the URL configuration (answers link to pages), each market's
-    # locale data (its pages show prices; Babel reads a locale on first use, up
-    # to 250 ms here), the detectors and the encoder.
+    # measurement: the URL configuration and its names in each language (answers
+    # link to pages), each market's locale data (its pages show prices; Babel
+    # reads a locale on first use, up to 250 ms here), the detectors and the
+    # encoder.
     get_resolver().url_patterns  # noqa: B018
     for market in markets.values():
         money(Decimal(1), market.currency, market.language, market.default_country)
+        # Django builds each language's table of URL names on its first reverse().
+        with translation.override(market.language):
+            reverse("shop:product", kwargs={"slug": "warm-up"})
     assistant_answer(text="Hello there", market=next(iter(markets.values())), user=None)
     # Every product's facts are read cold once, as after a catalog change.
     catalog_version_bump()
