@@ -68,7 +68,7 @@ def test_german_question_handoff_agent_reply_and_video_call(asgi_server, new_pag
     answer.wait_for(timeout=WAIT_MS)
     text = answer.inner_text()
     assert "Abmessungen" in text
-    assert size == "1,8 × 0,6 × 0 m"
+    assert size == "183 × 61 × 4 cm"
     assert f"Abmessungen: {size}" in text
     assert "89,99\xa0€" in text
     assert answer.get_attribute("lang") == "de"

@@ -32,6 +32,7 @@ from shop.catalog.selectors import (
     product_cards,
     product_cards_prefetch,
     product_detail_for_market,
+    product_facts_for_market,
 )
 from shop.pricing.selectors import promotions_next_change
 from shop.storefront.cache import versioned_get_many, versioned_set_many
@@ -39,7 +40,7 @@ from shop.storefront.cache import versioned_get_many, versioned_set_many
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-    from shop.catalog.selectors import CardPrefetch, DetailPrefetch
+    from shop.catalog.selectors import CardPrefetch, DetailPrefetch, FactsPrefetch
     from shop.models import Category, Market, Product, Variant
 
 CARD_TEMPLATE = "shop/includes/product_card.html"
@@ -54,6 +55,22 @@ def _seconds_valid(*, variants: "Iterable[Variant]", now: datetime) -> int:
     if change is None:
         return lifetime
     return max(0, min(lifetime, int((change - now).total_seconds())))
+
+
+def _keep_priced(
+    *,
+    version: int,
+    key: str,
+    value: object,
+    variants: "Iterable[Variant]",
+    now: datetime,
+) -> None:
+    """Store an entry with prices worked out `now`, read at catalog `version`."""
+    versioned_set_many(
+        version=version,
+        entries={key: value},
+        timeout=_seconds_valid(variants=variants, now=now),
+    )
 
 
 def category_parts(*, slug: str) -> CategoryParts | None:
@@ -105,12 +122,37 @@ def product_detail(
     if product is None:
         return None
     detail = (product, category_ancestors(category=product.category))
-    versioned_set_many(
-        version=version,
-        entries={key: detail},
-        timeout=_seconds_valid(variants=product.variant_list, now=now),
+    _keep_priced(
+        version=version, key=key, value=detail, variants=product.variant_list, now=now
     )
     return detail
+
+
+def product_facts(
+    *, slug: str, market: "Market"
+) -> "WithAnnotations[Product, FactsPrefetch] | None":
+    """A product's specifications and variant prices in the market: the product
+    page's stored data when a visit left it, else `product_facts_for_market`
+    (lighter, no images or reviews), kept as long as the page's."""
+    page_key = f"fragment:product:{market.code}:{slug}"
+    facts_key = f"fragment:facts:{market.code}:{slug}"
+    version, found = versioned_get_many([page_key, facts_key])
+    if page_key in found:
+        return found[page_key][0]
+    if facts_key in found:
+        return found[facts_key]
+    now = timezone.now()
+    product = product_facts_for_market(slug=slug, market=market)
+    if product is None:
+        return None
+    _keep_priced(
+        version=version,
+        key=facts_key,
+        value=product,
+        variants=product.variant_list,
+        now=now,
+    )
+    return product
 
 
 def product_cards_html(

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import WithAnnotations
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from shop.compliance.selectors import offerable_in_market_q
+from shop.compliance.selectors import offerable_in_market_q, offerable_product_ids
 from shop.models import (
     Attribute,
     AttributeValue,
@@ -201,12 +201,17 @@ class VariantDetailPrefetch(TypedDict):
     market_prices: list[VariantPrice]
 
 
-class DetailPrefetch(TypedDict):
+class FactsPrefetch(TypedDict):
+    """What `product_facts_for_market` prefetches on the product."""
+
+    specification_list: list[Specification]
+    variant_list: "list[WithAnnotations[Variant, VariantDetailPrefetch]]"
+
+
+class DetailPrefetch(FactsPrefetch):
     """What `product_detail_for_market` prefetches and annotates on the product."""
 
     image_list: list[ProductImage]
-    specification_list: list[Specification]
-    variant_list: "list[WithAnnotations[Variant, VariantDetailPrefetch]]"
     approved_reviews: list[Review]
     rating_average: Any
     rating_count: int
@@ -394,10 +399,9 @@ def product_cards(
 # --- The product page ------------------------------------------------------------
 
 
-def product_detail_for_market(
-    *, slug: str, market: Market
-) -> "WithAnnotations[Product, DetailPrefetch] | None":
-    """An active product with images, specs, variant prices and approved reviews."""
+def _facts_prefetches(market: Market) -> list[Prefetch]:
+    """The FactsPrefetch names: specifications, and variants with their attribute
+    values and their prices in the market."""
     variants = Variant.objects.order_by("position", "id").prefetch_related(
         Prefetch(
             "values",
@@ -408,6 +412,35 @@ def product_detail_for_market(
         ),
         *prices_prefetch(market=market),
     )
+    return [
+        Prefetch(
+            "specifications",
+            queryset=Specification.objects.order_by("position", "id"),
+            to_attr="specification_list",
+        ),
+        Prefetch("variants", queryset=variants, to_attr="variant_list"),
+    ]
+
+
+def product_facts_for_market(
+    *, slug: str, market: Market
+) -> "WithAnnotations[Product, FactsPrefetch] | None":
+    """A product offerable in the market with its specs and variant prices: what
+    the product page states of it, without images and reviews."""
+    product = (
+        Product.objects.filter(slug=slug)
+        .prefetch_related(*_facts_prefetches(market))
+        .first()
+    )
+    if product is None or product.pk not in offerable_product_ids(market=market):
+        return None
+    return cast("WithAnnotations[Product, FactsPrefetch]", product)
+
+
+def product_detail_for_market(
+    *, slug: str, market: Market
+) -> "WithAnnotations[Product, DetailPrefetch] | None":
+    """An active product with images, specs, variant prices and approved reviews."""
     # The prefetches below are the DetailPrefetch names.
     return cast(
         "WithAnnotations[Product, DetailPrefetch] | None",
@@ -420,12 +453,7 @@ def product_detail_for_market(
                     queryset=ProductImage.objects.order_by("position", "id"),
                     to_attr="image_list",
                 ),
-                Prefetch(
-                    "specifications",
-                    queryset=Specification.objects.order_by("position", "id"),
-                    to_attr="specification_list",
-                ),
-                Prefetch("variants", queryset=variants, to_attr="variant_list"),
+                *_facts_prefetches(market),
                 Prefetch(
                     "reviews",
                     queryset=Review.objects.filter(

@@ -9,10 +9,11 @@ a valid certificate of an accepted kind (for that market or for all, not expired
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
 from operator import and_
 
+from django.conf import settings
 from django.db.models import (
     CharField,
     Exists,
@@ -40,6 +41,7 @@ from shop.models import (
     ProductCertificate,
     ProductSafety,
 )
+from shop.storefront.cache import versioned_get_many, versioned_set_many
 
 # The member states under Reg. (EU) 2023/988: a manufacturer elsewhere needs an
 # economic operator established in the Union (Art. 16, Reg. (EU) 2019/1020).
@@ -136,6 +138,34 @@ def offerable_in_market_q(*, market: Market, on: date | None = None) -> Q:
             )
         )
     return condition
+
+
+def offerable_product_ids(*, market: Market) -> frozenset[int]:
+    """The ids of the products `offerable_in_market_q` lets the market offer today,
+    kept until the catalog version changes (every write that can change the answer
+    bumps it) or the day ends."""
+    on = today()
+    key = f"offerable:{market.code}:{on.isoformat()}"
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    ids = frozenset(
+        Product.objects.filter(offerable_in_market_q(market=market, on=on))
+        .values_list("pk", flat=True)
+        .iterator()
+    )
+    # `today` is the UTC date: the answer holds until UTC midnight at the latest.
+    now = timezone.now()
+    midnight = datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC)
+    versioned_set_many(
+        version=version,
+        entries={key: ids},
+        timeout=min(
+            settings.CATALOG_FRAGMENT_SECONDS,
+            int((midnight - now).total_seconds()),
+        ),
+    )
+    return ids
 
 
 def products_offerable_in_market(

@@ -127,6 +127,13 @@ def specification_value(spec: Specification, market: Market, language: str) -> s
             "cm": Decimal(10),
             "mm": Decimal(1),
         }
+        # A thin side must not read as nothing ("1,8 × 0,6 × 0 m" for a 4 mm
+        # mat): then the next smaller unit, as far as millimetres.
+        smaller = {"m": "cm", "cm": "mm"}
+        while unit in smaller and any(
+            0 < v / factor[unit] < Decimal("0.05") for v in values
+        ):
+            unit = smaller[unit]
         return " × ".join(fmt(v / factor[unit]) for v in values) + f" {unit}"
     if spec.kind == SpecificationKind.LENGTH:
         converted, unit = _length(value, system)

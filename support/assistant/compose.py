@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from shop.catalog.selectors import product_detail_for_market
+from shop.catalog.fragments import product_facts
 from shop.checkout.services.cart import variant_label
 from shop.checkout.services.checkout import ShippingOption, shipping_options
-from shop.compliance.selectors import offerable_in_market_q
+from shop.compliance.selectors import offerable_product_ids
 from shop.models import Market, Order, Product, ToneProfile, User, Variant, VariantPrice
 from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 from shop.shipping.selectors import order_tracking_path, shipment_timelines
@@ -122,7 +122,7 @@ def _articles(draft: Draft, ctx: Context, topics: list[str]) -> list[PolicyArtic
 
 
 def _detail(match: ProductMatch, ctx: Context) -> Product | None:
-    return product_detail_for_market(slug=match.product.slug, market=ctx.market)
+    return product_facts(slug=match.product.slug, market=ctx.market)
 
 
 def _priced_variants(
@@ -549,8 +549,7 @@ def _offerable_variants(*, ctx: Context):
     """Variants in stock whose product may be offered in the market: the assistant
     never suggests a product gated there."""
     return Variant.objects.filter(
-        product__in=Product.objects.filter(offerable_in_market_q(market=ctx.market)),
-        stock__gt=0,
+        product_id__in=offerable_product_ids(market=ctx.market), stock__gt=0
     )
 
 

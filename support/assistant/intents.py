@@ -279,6 +279,15 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "shipping cost*",
         "cost of shipping",
         "delivery cost*",
+        "how expensive",
+        "wie teuer",
+        "a combien",
+        "quel prix",
+        "que precio",
+        "cuanto vale",
+        "qual o preco",
+        "quanto e",
+        "quanto sai",
         "how much",
         "price",
         "cost",
@@ -313,6 +322,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "berapa harga*",
     ),
     "delivery_time": (
+        "how soon",
+        "reach",
+        "get to",
+        "bis wann",
+        "combien de jours",
+        "cuantos dias",
+        "quantos dias",
+        "kapan",
         "delivery window",
         "how fast",
         "wie schnell",
@@ -383,6 +400,19 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "masih ada",
     ),
     "product_question": (
+        "made out of",
+        "what is it made",
+        "woraus",
+        "besteht aus",
+        "aus was",
+        "hergestellt",
+        "en quoi",
+        "fait en",
+        "fabrique en",
+        "de que esta hech*",
+        "feito de",
+        "feito com",
+        "terbuat dari",
         "fabric",
         "stoff",
         "tissu",
@@ -655,6 +685,10 @@ def keyword_hits(*, text: str) -> dict[str, int]:
     }
     if ORDER_NUMBER.search(text):
         hits["order_status"] += 2
+    # Greetings and "bot" come along with requests ("Hallo, was kostet ...",
+    # "einen Menschen, keinen Bot"): they only speak for small talk on their own.
+    if any(count for intent, count in hits.items() if intent != "small_talk"):
+        hits["small_talk"] = 0
     return hits
 
 

@@ -7,11 +7,12 @@ placed with. Whatever the message says, nothing else comes back, and a number
 that exists but is not the shopper's answers exactly like one that does not.
 """
 
+import functools
 import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,8 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
 
-from shop.compliance.selectors import offerable_in_market_q
+from shop.catalog.fragments import product_facts
+from shop.compliance.selectors import offerable_product_ids
 from shop.models import AttributeValue, Market, Order, Product, User, Variant
 from shop.orders.access import access_guest_order_by_email, access_order
 from shop.orders.services import order_list_for_user
@@ -93,13 +95,11 @@ def _name_index(products: Sequence[Product], languages: Sequence[str]) -> _NameI
 
 
 def _name_score(
-    message: list[str], name: list[str], weights: dict[str, float]
+    named: Callable[[str], bool], name: list[str], weights: dict[str, float]
 ) -> tuple[float, float]:
     """The share of the name's weight the message covers, and that weight."""
     total = sum(weights.get(t, 1.0) for t in name)
-    found = sum(
-        weights.get(t, 1.0) for t in name if any(_same_word(t, m) for m in message)
-    )
+    found = sum(weights.get(t, 1.0) for t in name if named(t))
     return (found / total if total else 0.0), found
 
 
@@ -135,12 +135,7 @@ def _offerable_only(
     as unknown, and no weaker match takes its place."""
     if not matches:
         return []
-    offerable = set(
-        Product.objects.filter(
-            offerable_in_market_q(market=market),
-            pk__in=[match.product.pk for match in matches],
-        ).values_list("pk", flat=True)
-    )
+    offerable = offerable_product_ids(market=market)
     return [match for match in matches if match.product.pk in offerable]
 
 
@@ -169,6 +164,14 @@ def products_by_sku(*, text: str, market: Market) -> list[ProductMatch]:
 def _by_name(text: str) -> list[ProductMatch]:
     products, index = _products_with_names()
     message = _tokens(text)
+    words = set(message)
+
+    # The catalog's names share most of their words: each is compared with the
+    # message once, not once per product and language.
+    @functools.cache
+    def named(token: str) -> bool:
+        return token in words or any(_same_word(token, m) for m in message)
+
     scored = []
     for product in products:
         # A name must be mostly covered; among those, the one covering the most
@@ -176,8 +179,7 @@ def _by_name(text: str) -> list[ProductMatch]:
         candidates = [
             score
             for name in index.names[product.pk]
-            if (score := _name_score(message, name, index.weights))[0]
-            >= NAME_MATCH_SHARE
+            if (score := _name_score(named, name, index.weights))[0] >= NAME_MATCH_SHARE
         ]
         if candidates:
             share, weight = max(candidates, key=lambda pair: (pair[1], pair[0]))
@@ -216,7 +218,7 @@ def products_by_meaning(
     rows = list(
         ProductVector.objects.filter(
             language=language,
-            product__in=Product.objects.filter(offerable_in_market_q(market=market)),
+            product_id__in=offerable_product_ids(market=market),
         ).select_related("product")
     )
     if not rows:
@@ -236,14 +238,12 @@ def products_by_meaning(
     ]
 
 
-def variants_named(*, product: Product, text: str) -> tuple[Variant, ...]:
-    """The product's variants whose colour or size the message names."""
+def variants_named(*, variants: Sequence[Variant], text: str) -> tuple[Variant, ...]:
+    """Of a product's variants (each with its `value_list`), those whose colour or
+    size the message names."""
     message = _tokens(text)
     if not message:
         return ()
-    variants = list(
-        product.variants.order_by("position", "id").prefetch_related("values")
-    )
 
     def named(value: AttributeValue) -> bool:
         for language in settings.SHOPPER_LANGUAGES:
@@ -256,16 +256,21 @@ def variants_named(*, product: Product, text: str) -> tuple[Variant, ...]:
                 return True
         return False
 
-    named_values: set[int] = set()
-    for variant in variants:
-        for value in variant.values.all():
-            if named(value):
-                named_values.add(value.pk)
+    values_of = {
+        variant.pk: {value.pk for value in variant.value_list}  # type: ignore[attr-defined]
+        for variant in variants
+    }
+    named_values = {
+        value.pk
+        for variant in variants
+        for value in variant.value_list  # type: ignore[attr-defined]
+        if named(value)
+    }
     if not named_values:
         return ()
-    return tuple(
-        v for v in variants if named_values <= {x.pk for x in v.values.all()}
-    ) or tuple(v for v in variants if named_values & {x.pk for x in v.values.all()})
+    return tuple(v for v in variants if named_values <= values_of[v.pk]) or tuple(
+        v for v in variants if named_values & values_of[v.pk]
+    )
 
 
 def products_find(
@@ -285,17 +290,21 @@ def products_find(
         matches = products_by_meaning(
             embedding=embedding, language=language, market=market
         )
-    return [
-        match
-        if match.variants
-        else ProductMatch(
-            product=match.product,
-            how=match.how,
-            score=match.score,
-            variants=variants_named(product=match.product, text=text),
-        )
-        for match in matches
-    ]
+    found = []
+    for match in matches:
+        if not match.variants:
+            # The variants come with the product's facts, which the answer reads
+            # next (and finds kept).
+            facts = product_facts(slug=match.product.slug, market=market)
+            variants = facts.variant_list if facts is not None else []
+            match = ProductMatch(
+                product=match.product,
+                how=match.how,
+                score=match.score,
+                variants=variants_named(variants=variants, text=text),
+            )
+        found.append(match)
+    return found
 
 
 def order_lookup(*, text: str, user: User | None) -> OrderLookup:

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from shop.catalog.services import stock_set
 from shop.models import VariantPrice
 from shop.pricing.services import promotion_start
 from support.assistant import assistant_answer
@@ -21,10 +22,10 @@ def test_germany_gets_every_specification_with_units_and_the_gross_price(catalog
 
     assert reply.intent == "product_question"
     assert reply.text == (
-        "Yogamatte Cork: Abmessungen: 1,8 × 0,6 × 0 m; Gewicht: 2,2 kg; "
+        "Yogamatte Cork: Abmessungen: 183 × 61 × 0,4 cm; Gewicht: 2,2 kg; "
         "Material: Kork. Yogamatte Cork kostet 89,99\xa0€ (inkl. 19\xa0% MwSt.)."
     )
-    assert reply.facts == ("1,8 × 0,6 × 0 m", "2,2 kg", "Kork", "89,99\xa0€")
+    assert reply.facts == ("183 × 61 × 0,4 cm", "2,2 kg", "Kork", "89,99\xa0€")
     assert reply.links == ("/de/p/yoga-mat-cork/",)
 
 
@@ -140,3 +141,17 @@ def test_without_the_facts_it_says_so_and_offers_a_person(catalog):
         "Diese Information habe ich nicht. Möchten Sie mit jemandem aus unserem "
         "Team sprechen?"
     )
+
+
+def test_a_stock_change_is_answered_at_once(
+    catalog, django_capture_on_commit_callbacks
+):
+    _ask("Ist die Yogamatte Cork auf Lager?")  # the product's facts are now kept
+    sand = catalog["mat"].variants.get(sku="YOGA-CORK-SAND")
+
+    # The catalog version moves when the write commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_set(variant=sand, quantity=7)
+    reply = _ask("Ist die Yogamatte Cork auf Lager?")
+
+    assert "Farbe: Sand: 7 auf Lager" in reply.text

@@ -7,6 +7,7 @@ import pytest
 
 from shop.compliance.selectors import (
     compliance_gaps_report,
+    offerable_product_ids,
     product_compliance_gaps,
     product_offerable_in_market,
     products_offerable_in_market,
@@ -185,3 +186,18 @@ def test_the_report_lists_priced_products_with_what_they_lack():
     assert [(row.market.code, row.product.pk, row.missing) for row in rows] == [
         ("BR", gated.pk, ["ANATEL homologation code"])
     ]
+
+
+def test_the_kept_offerable_set_follows_a_requirement_once_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    electronics = make_category(name="Electronics")
+    speaker = make_product(category=electronics)
+    brazil = _market("BR")
+    assert speaker.pk in offerable_product_ids(market=brazil)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        require(market_code="BR", category=electronics, kinds=("anatel",))
+
+    assert speaker.pk not in offerable_product_ids(market=brazil)
+    assert speaker.pk in offerable_product_ids(market=_market("US"))
