@@ -28,11 +28,13 @@ comment (received by the consumer, its queries, the commit, pushed to the show's
 buffer), each tick it publishes and each fan-out (live/realtime/timing.py). Each
 viewer notes which tick brought which comment. The report splits a delivery into
 poster → consumer, thread hop, queries, commit, push, wait for the tick, tick →
-fan-out start, and fan-out start → viewer, and gives the fan-out time per tick, the
-client processes' loop lag, and the machine's load average, iowait and steal over
-the window: a run on a busy machine says so. *Server CPU µs per frame* is the server's
-CPU time over the posting window divided by the frames it wrote to viewers in it: what
-the code costs, which a busy machine changes far less than it changes the latency.
+fan-out start, and fan-out start → viewer (and how much of it came after the server
+had written the tick to every socket: the client's share), and gives the fan-out
+time per tick, the server's garbage-collection pauses, the client's loop lag, and
+the machine's load average, iowait and steal over the window: a run on a busy
+machine says so. *Server CPU µs per frame* is the server's CPU time over the posting
+window divided by the frames it wrote to viewers in it: what the code costs, which a
+busy machine changes far less than it changes the latency.
 
 `--server uvicorn` runs the same application on uvicorn (websockets) instead of
 daphne; `--repeat N` runs everything N times and reports every run; `--nice -10`
@@ -627,6 +629,7 @@ def read_stamps(directory: Path) -> dict:
         "fanout": {},
         "fanout_ms": [],
         "frames": [],  # per fan-out: its start and the sockets it wrote to
+        "gc": [],  # per collection of 1 ms or more: its start and its ms
     }
     for path in directory.glob("server-*.log"):
         for line in path.read_text().splitlines():
@@ -642,9 +645,11 @@ def read_stamps(directory: Path) -> dict:
                         # The first tick that carried it (a late acknowledge
                         # can let a later tick carry it again).
                         stamps["tick_of"].setdefault(int(comment_id), int(key))
+            elif kind == "gc":
+                stamps["gc"].append((float(at), float(extra[0])))
             elif kind == "fanout" and key != "None":
                 seq, start = int(key), float(at)
-                stamps["fanout"].setdefault(seq, []).append(start)
+                stamps["fanout"].setdefault(seq, []).append((start, float(extra[0])))
                 stamps["fanout_ms"].append((float(extra[0]) - start) * 1000)
                 stamps["frames"].append((start, int(extra[1])))
     return stamps
@@ -683,7 +688,7 @@ def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
         # the publish returns, so a fan-out may start a little before it).
         fanout = (
             min(
-                (start for start in stamps["fanout"].get(seq, ()) if start > tick - 1),
+                (f for f in stamps["fanout"].get(seq, ()) if f[0] > tick - 1),
                 default=None,
             )
             if tick is not None
@@ -692,10 +697,14 @@ def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
         if tick is None or fanout is None:
             # No tick (direct delivery): everything after the push is one segment.
             rest = (0.0, arrival - stamps["pushed"][comment_id])
+            after_end = 0.0
         else:
-            rest = (fanout - tick, arrival - fanout)
+            rest = (fanout[0] - tick, arrival - fanout[0])
+            # Arrived after the server had written the tick to every socket: the
+            # client (or the kernel between them) was late, not the server.
+            after_end = max(0.0, arrival - fanout[1])
         total = arrival - sent_at[comment_id]
-        rows.append((total, *segments, *rest))
+        rows.append((total, *segments, *rest, after_end))
     if not rows:
         return {}
     rows.sort()
@@ -713,6 +722,8 @@ def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
             for i, name in enumerate(names)
         },
         "tail_total_ms": statistics.fmean(row[0] for row in tail) * 1000,
+        "after_end_p50_ms": statistics.median(row[-1] for row in rows) * 1000,
+        "after_end_tail_ms": statistics.fmean(row[-1] for row in tail) * 1000,
         "fanout_p50_ms": percentile(fanout_ms, 0.5),
         "fanout_p99_ms": percentile(fanout_ms, 0.99),
     }
@@ -790,6 +801,7 @@ def run_variant(
     # time over the window per frame it wrote to a viewer in that window.
     frames = sum(n for at, n in stamps["frames"] if window_start <= at <= window_end)
     cpu_spent = sum(cpu_after) - sum(cpu_before)
+    pauses = [ms for at, ms in stamps["gc"] if window_start <= at <= window_end]
     return {
         "variant": variant,
         "viewers": viewers,
@@ -814,6 +826,9 @@ def run_variant(
         ],
         "frames": frames,
         "cpu_us_per_frame": cpu_spent / frames * 1e6 if frames else float("nan"),
+        "gc_pauses": len(pauses),
+        "gc_ms_total": sum(pauses),
+        "gc_ms_max": max(pauses, default=0.0),
         "send_late_ms_max": posted["send_late_ms_max"],
         "client_lag_p99": percentile(loop_lag, 0.99),
         "load": f"{load_before} → {load_after}",
@@ -833,10 +848,11 @@ def print_report(args, clients: int, rows: list[dict]) -> None:
     print(
         "| run | delivery | comments acked | deliveries | lost | p50 ms | p95 ms | "
         "p99 ms | max ms | server CPU | server CPU µs per frame | "
+        "server GC pauses ≥ 1 ms: n / total / max ms | "
         "client loop lag p99 ms | load average | "
         "busy / iowait / steal |"
     )
-    print("| ---: | --- |" + " ---: |" * 10 + " --- | --- |")
+    print("| ---: | --- |" + " ---: |" * 11 + " --- | --- |")
     for row in rows:
         cpu = " + ".join(f"{c * 100:.0f} %" for c in row["server_cpu"])
         machine = row["machine"]
@@ -845,6 +861,7 @@ def print_report(args, clients: int, rows: list[dict]) -> None:
             f"{row['delivered']}/{row['expected']} | {row['lost']} | "
             f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} | "
             f"{row['max']:.0f} | {cpu} | {row['cpu_us_per_frame']:.0f} | "
+            f"{row['gc_pauses']} / {row['gc_ms_total']:.0f} / {row['gc_ms_max']:.0f} | "
             f"{row['client_lag_p99']:.0f} | "
             f"{row['load']} | {machine['busy'] * 100:.0f} / "
             f"{machine['iowait'] * 100:.0f} / {machine['steal'] * 100:.0f} % |"
@@ -856,9 +873,9 @@ def print_report(args, clients: int, rows: list[dict]) -> None:
     print(
         "| run | delivery | "
         + " | ".join(label for _n, label in SEGMENTS)
-        + " | fan-out per tick p50 / p99 |"
+        + " | of which after the fan-out ended | fan-out per tick p50 / p99 |"
     )
-    print("| ---: | --- |" + " ---: |" * (len(SEGMENTS) + 1))
+    print("| ---: | --- |" + " ---: |" * (len(SEGMENTS) + 2))
     for row in rows:
         where = row["where"]
         if not where:
@@ -870,7 +887,13 @@ def print_report(args, clients: int, rows: list[dict]) -> None:
                 if part == "p50_ms"
                 else ""
             )
-            print(f"| {row['run']} | {row['variant']} {name} | {cells} | {fanout} |")
+            late = where[
+                "after_end_p50_ms" if part == "p50_ms" else "after_end_tail_ms"
+            ]
+            print(
+                f"| {row['run']} | {row['variant']} {name} | {cells} | {late:.0f} "
+                f"| {fanout} |"
+            )
 
 
 def main() -> None:
