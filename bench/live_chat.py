@@ -626,10 +626,12 @@ def read_stamps(directory: Path) -> dict:
         "pushed": {},
         "tick": {},
         "tick_of": {},
+        "tick_start": {},
         "fanout": {},
         "fanout_ms": [],
         "frames": [],  # per fan-out: its start and the sockets it wrote to
         "gc": [],  # per collection of 1 ms or more: its start and its ms
+        "gc_full": [],  # per full collection: its start, ms and tracked objects
     }
     for path in directory.glob("server-*.log"):
         for line in path.read_text().splitlines():
@@ -640,6 +642,8 @@ def read_stamps(directory: Path) -> dict:
                 stamps["queries"][int(key)] = (float(at), float(extra[0]) / 1000)
             elif kind == "tick":
                 stamps["tick"][int(key)] = float(at)
+                if len(extra) > 1:
+                    stamps["tick_start"][int(key)] = float(extra[1])
                 for comment_id in extra[0].split(","):
                     if comment_id != "-":
                         # The first tick that carried it (a late acknowledge
@@ -647,6 +651,9 @@ def read_stamps(directory: Path) -> dict:
                         stamps["tick_of"].setdefault(int(comment_id), int(key))
             elif kind == "gc":
                 stamps["gc"].append((float(at), float(extra[0])))
+                if len(extra) > 1:
+                    full = (float(at), float(extra[0]), int(extra[1]))
+                    stamps["gc_full"].append(full)
             elif kind == "fanout" and key != "None":
                 seq, start = int(key), float(at)
                 stamps["fanout"].setdefault(seq, []).append((start, float(extra[0])))
@@ -659,6 +666,7 @@ def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
     """Per delivery, the ms spent in each segment; p50 of each, and their mean over
     the slowest 1 % of deliveries (what the tail is made of)."""
     per_comment: dict[int, tuple[float, ...]] = {}
+    tick_work: dict[int, float] = {}  # of the wait for the tick: the tick's own work
     for comment_id, sent in sent_at.items():
         try:
             received = stamps["received"][comment_id]
@@ -667,7 +675,11 @@ def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
             pushed = stamps["pushed"][comment_id]
         except KeyError:
             continue
-        tick = stamps["tick"].get(stamps["tick_of"].get(comment_id, -1))
+        seq = stamps["tick_of"].get(comment_id, -1)
+        tick = stamps["tick"].get(seq)
+        tick_start = stamps["tick_start"].get(seq)
+        if tick is not None and tick_start is not None:
+            tick_work[comment_id] = tick - max(tick_start, pushed)
         per_comment[comment_id] = (
             received - sent,
             started - received,
@@ -704,7 +716,8 @@ def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
             # client (or the kernel between them) was late, not the server.
             after_end = max(0.0, arrival - fanout[1])
         total = arrival - sent_at[comment_id]
-        rows.append((total, *segments, *rest, after_end))
+        work = tick_work.get(comment_id, 0.0)
+        rows.append((total, *segments, *rest, work, after_end))
     if not rows:
         return {}
     rows.sort()
@@ -722,6 +735,8 @@ def breakdown(stamps: dict, sent_at: dict[int, float], deliveries) -> dict:
             for i, name in enumerate(names)
         },
         "tail_total_ms": statistics.fmean(row[0] for row in tail) * 1000,
+        "tick_work_p50_ms": statistics.median(row[-2] for row in rows) * 1000,
+        "tick_work_tail_ms": statistics.fmean(row[-2] for row in tail) * 1000,
         "after_end_p50_ms": statistics.median(row[-1] for row in rows) * 1000,
         "after_end_tail_ms": statistics.fmean(row[-1] for row in tail) * 1000,
         "fanout_p50_ms": percentile(fanout_ms, 0.5),
@@ -829,6 +844,8 @@ def run_variant(
         "gc_pauses": len(pauses),
         "gc_ms_total": sum(pauses),
         "gc_ms_max": max(pauses, default=0.0),
+        # Full collections over the whole variant (connecting included).
+        "gc_full": [(round(ms), objects) for _at, ms, objects in stamps["gc_full"]],
         "send_late_ms_max": posted["send_late_ms_max"],
         "client_lag_p99": percentile(loop_lag, 0.99),
         "load": f"{load_before} → {load_after}",
@@ -873,9 +890,10 @@ def print_report(args, clients: int, rows: list[dict]) -> None:
     print(
         "| run | delivery | "
         + " | ".join(label for _n, label in SEGMENTS)
-        + " | of which after the fan-out ended | fan-out per tick p50 / p99 |"
+        + " | of the wait: the tick's own work | of the last: after the fan-out ended"
+        + " | fan-out per tick p50 / p99 |"
     )
-    print("| ---: | --- |" + " ---: |" * (len(SEGMENTS) + 2))
+    print("| ---: | --- |" + " ---: |" * (len(SEGMENTS) + 3))
     for row in rows:
         where = row["where"]
         if not where:
@@ -887,12 +905,12 @@ def print_report(args, clients: int, rows: list[dict]) -> None:
                 if part == "p50_ms"
                 else ""
             )
-            late = where[
-                "after_end_p50_ms" if part == "p50_ms" else "after_end_tail_ms"
-            ]
+            median = part == "p50_ms"
+            work = where["tick_work_p50_ms" if median else "tick_work_tail_ms"]
+            late = where["after_end_p50_ms" if median else "after_end_tail_ms"]
             print(
-                f"| {row['run']} | {row['variant']} {name} | {cells} | {late:.0f} "
-                f"| {fanout} |"
+                f"| {row['run']} | {row['variant']} {name} | {cells} | {work:.0f} "
+                f"| {late:.0f} | {fanout} |"
             )
 
 

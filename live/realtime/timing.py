@@ -10,10 +10,13 @@ write each (a few hundred a second at the benchmark's rate, never one per socket
   over) and how long the queries took until the last one returned;
 * ``committed <comment id> <t>``: the transaction committed (its on-commit hook ran);
 * ``pushed <comment id> <t>``: the comment is in the show's buffer (or published);
-* ``tick <seq> <t> <comment ids>``: the leading pump published a tick with these;
+* ``tick <seq> <t> <comment ids> <start t>``: the leading pump published a tick with
+  these comments; its work (presence, lease, reading the batch, publishing) began at
+  the start time;
 * ``fanout <seq> <t> <end t> <sockets>``: this process wrote that tick to its sockets;
-* ``gc <generation> <t> <ms>``: a garbage collection of at least ``GC_STAMP_MS`` held
-  the process (every socket and the tick loop wait for it).
+* ``gc <generation> <t> <ms> [<objects>]``: a garbage collection of at least
+  ``GC_STAMP_MS`` held the process (every socket and the tick loop wait for it); a
+  full one also gives the number of objects the collector tracks.
 """
 
 from __future__ import annotations
@@ -60,7 +63,10 @@ def _gc_timed(phase: str, info: dict[str, Any]) -> None:
     at, started = _gc_started
     ms = (time.perf_counter() - started) * 1000
     if ms >= GC_STAMP_MS:
-        stamp("gc", info["generation"], at, f"{ms:.3f}")
+        # A full collection walks every tracked object: how many there were says
+        # what the pause is made of (counted after it, so it is not in the ms).
+        tracked = len(gc.get_objects()) if info["generation"] == 2 else ""
+        stamp("gc", info["generation"], at, f"{ms:.3f}", tracked)
 
 
 if _DIRECTORY:
