@@ -8,6 +8,13 @@ socket is served by daphne, the frame is prepared once per tick (autobahn's
 connection directly, with no await per socket. Sockets of another server (uvicorn,
 the tests' communicators) get the ordinary ASGI message. The bytes on the wire are
 the same text frame either way.
+
+A plain TCP transport of Twisted's would queue each write and register the socket
+for writability, send on the next loop turn and unregister it: two epoll changes and
+a callback per socket per tick, most of a tick's fan-out. When nothing is queued on
+the connection the frame is sent at once instead (what the transport itself does
+once the socket is writable); only what the kernel does not take is queued, behind
+nothing, so the order of bytes on the connection is kept.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 from autobahn.websocket.protocol import PreparedMessage
+from channels.sessions import InstanceSessionWrapper
+from twisted.internet import tcp
 
 
 class PreparedFrame:
@@ -46,6 +55,7 @@ def direct_writer(send: Any) -> DirectWriter | None:
     daphne hands each application `partial(server.handle_reply, protocol)` as its
     ASGI `send`; anything else gets None and is sent through ASGI.
     """
+    send = _unwrapped(send)
     if not isinstance(send, functools.partial) or len(send.args) != 1:
         return None
     server = getattr(send.func, "__self__", None)
@@ -67,7 +77,42 @@ def direct_writer(send: Any) -> DirectWriter | None:
             or (protocol.state != open_state)
         ):
             return False
-        protocol.sendPreparedMessage(frame.wire())
+        transport = protocol.transport
+        if isinstance(transport, tcp.Connection) and not transport.TLS:
+            _send_now(transport, frame.wire().payloadHybi)
+        else:
+            protocol.sendPreparedMessage(frame.wire())
         return True
 
     return write
+
+
+def _unwrapped(send: Any) -> Any:
+    """The server's own `send` under channels' session middleware.
+
+    The middleware's `send` acts only on HTTP responses (it saves the session and
+    sets its cookie there) and passes a socket's frames on unchanged; leaving it out
+    of a tick's write changes nothing. Without this, every socket behind
+    `AuthMiddlewareStack` was written to through ASGI.
+    """
+    while isinstance(getattr(send, "__self__", None), InstanceSessionWrapper):
+        send = send.__self__.real_send
+    return send
+
+
+def _send_now(transport: tcp.Connection, data: bytes) -> None:
+    """Send on an idle connection at once; queue (the rest) behind what is pending."""
+    if (
+        transport.connected
+        and not transport.disconnecting
+        and not transport._writeDisconnected
+        and not transport._tempDataLen
+        and transport.offset == len(transport.dataBuffer)
+    ):
+        sent = transport.writeSomeData(data)
+        if isinstance(sent, Exception):
+            # Lost: queued, the transport's next write attempt reports it.
+            sent = 0
+        data = data[sent:]
+    if data:
+        transport.write(data)

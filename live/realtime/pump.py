@@ -186,7 +186,7 @@ class ShowPump:
         )
         if timing.enabled():
             ids = ",".join(str(comment.get("id")) for comment in comments)
-            timing.stamp("tick", seq, None, ids or "-")
+            timing.stamp("tick", seq, None, ids or "-", f"{now:.6f}")
         # Removed only once published: a failed publish leaves them for the next tick.
         await self.store.acknowledge(self.show_id, batch)
         self._last_viewers, self._last_viewers_sent = batch.viewers, now

@@ -10,13 +10,19 @@ write each (a few hundred a second at the benchmark's rate, never one per socket
   over) and how long the queries took until the last one returned;
 * ``committed <comment id> <t>``: the transaction committed (its on-commit hook ran);
 * ``pushed <comment id> <t>``: the comment is in the show's buffer (or published);
-* ``tick <seq> <t> <comment ids>``: the leading pump published a tick with these;
-* ``fanout <seq> <t> <end t> <sockets>``: this process wrote that tick to its sockets.
+* ``tick <seq> <t> <comment ids> <start t>``: the leading pump published a tick with
+  these comments; its work (presence, lease, reading the batch, publishing) began at
+  the start time;
+* ``fanout <seq> <t> <end t> <sockets>``: this process wrote that tick to its sockets;
+* ``gc <generation> <t> <ms> [<objects>]``: a garbage collection of at least
+  ``GC_STAMP_MS`` held the process (every socket and the tick loop wait for it); a
+  full one also gives the number of objects the collector tracks.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import threading
 import time
@@ -28,6 +34,8 @@ from django.db import connection
 _DIRECTORY = os.environ.get("LIVE_TIMING_DIR", "")
 _file: int | None = None
 _queries = threading.local()
+GC_STAMP_MS = 1.0
+_gc_started = (0.0, 0.0)
 
 
 def enabled() -> bool:
@@ -45,6 +53,24 @@ def stamp(kind: str, key: object, at: float | None = None, *extra: object) -> No
     fields = [kind, str(key), f"{time.time() if at is None else at:.6f}"]
     fields += [str(value) for value in extra]
     os.write(_file, (" ".join(fields) + "\n").encode())
+
+
+def _gc_timed(phase: str, info: dict[str, Any]) -> None:
+    global _gc_started
+    if phase == "start":
+        _gc_started = (time.time(), time.perf_counter())
+        return
+    at, started = _gc_started
+    ms = (time.perf_counter() - started) * 1000
+    if ms >= GC_STAMP_MS:
+        # A full collection walks every tracked object: how many there were says
+        # what the pause is made of (counted after it, so it is not in the ms).
+        tracked = len(gc.get_objects()) if info["generation"] == 2 else ""
+        stamp("gc", info["generation"], at, f"{ms:.3f}", tracked)
+
+
+if _DIRECTORY:
+    gc.callbacks.append(_gc_timed)
 
 
 def _timed_query(
