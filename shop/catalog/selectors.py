@@ -46,7 +46,11 @@ from shop.models import (
 )
 from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 from shop.pricing.services import tax_rate_for
-from shop.storefront.cache import CATALOG_VERSION_KEY
+from shop.storefront.cache import (
+    CATALOG_VERSION_KEY,
+    versioned_get_many,
+    versioned_set_many,
+)
 
 LOW_STOCK_THRESHOLD = 3
 REVIEWS_SHOWN = 20
@@ -98,20 +102,27 @@ def category_ancestors(*, category: Category) -> list[Category]:
     return list(Category.objects.filter(pk__in=ids).order_by("depth"))
 
 
-def nav_categories() -> list[NavCategory]:
-    """Top-level categories for the header, cached per language and catalog version."""
-    language = get_language()
-    key = f"nav:categories:{language}"
-    found = cache.get_many([CATALOG_VERSION_KEY, key])
-    version = found.get(CATALOG_VERSION_KEY, 0)
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    items = [
+def nav_categories_key(*, language: str) -> str:
+    """The cache key of the header's categories in a language."""
+    return f"nav:categories:{language}"
+
+
+def nav_categories_read() -> list[NavCategory]:
+    """Top-level categories for the header, read from the database."""
+    return [
         NavCategory(name=category.name, url=category.get_absolute_url())
         for category in categories_top_level()
     ]
-    cache.set(key, (version, items), timeout=NAV_CACHE_SECONDS)
+
+
+def nav_categories() -> list[NavCategory]:
+    """Top-level categories for the header, cached per language and catalog version."""
+    key = nav_categories_key(language=get_language())
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    items = nav_categories_read()
+    versioned_set_many(version=version, entries={key: items}, timeout=NAV_CACHE_SECONDS)
     return items
 
 
