@@ -180,8 +180,13 @@ def product_cards_html(
     """The rendered cards of one page of a listing, in order: stored cards from the
     cache; the rest get their prices and images in a fixed number of queries, are
     rendered once per market and language, and stored."""
-    # One query for the page's products, without the card prefetches.
-    products = list(cast("QuerySet[Product]", page).prefetch_related(None))
+    # A page already read (`listing_page`), or one query for the page's products,
+    # without the card prefetches.
+    products = (
+        page
+        if isinstance(page, list)
+        else list(cast("QuerySet[Product]", page).prefetch_related(None))
+    )
     language = get_language()
     keys = {
         product.pk: (

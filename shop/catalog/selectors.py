@@ -8,6 +8,7 @@ from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import (
     Avg,
@@ -20,10 +21,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import WithAnnotations
@@ -317,6 +320,45 @@ def product_list_for_market(
     if sort == ProductSort.NAME:
         return products.order_by(_name_sort_key(), "id")
     return products.order_by("-created_at", "-id")
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the size of its list: it asks no COUNT query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def listing_page(
+    *, products: "QuerySet[Product]", number: str | None, per_page: int
+) -> Page:
+    """One page of a listing, as `Paginator.get_page` picks it, and the listing's
+    size, in one query (a window count) instead of a COUNT and the page's query; the
+    page's products come without the card prefetches."""
+    products = products.prefetch_related(None)
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        start = (wanted - 1) * per_page
+        rows = list(
+            products.annotate(listing_size=Window(Count("pk")))[
+                start : start + per_page
+            ]
+        )
+        if rows or wanted == 1:
+            size = rows[0].listing_size if rows else 0
+            paginator = _CountedPaginator(products, per_page, count=size)
+            return Page(rows, wanted, paginator)
+    # Below 1 or past the end: the last page, as get_page answers.
+    everything = Paginator(products, per_page)
+    return everything.page(everything.num_pages)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Catalog pages: category listings with their filters, and product pages."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from shop.catalog.selectors import (
     ProductSort,
     attribute_values_by_slug,
     delivery_window,
+    listing_page,
     market_tax_rate,
     product_list_for_market,
     product_variant_options,
@@ -178,7 +178,9 @@ def category(request: MarketRequest, slug: str) -> HttpResponse:
     products = product_list_for_market(
         market=market, category=parts.category, **form.listing_filters()
     )
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing_page(
+        products=products, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "shop/category.html",

@@ -1,5 +1,5 @@
 """Product cards, facets, categories and product data kept as fragments per catalog
-version, with the page cache off: the listing runs two queries once they are kept,
+version, with the page cache off: the listing runs one query once they are kept,
 prices follow writes at once and promotions at their start and end."""
 
 import re
@@ -45,15 +45,16 @@ def _kept(pattern: str) -> list[str]:
     return [name.decode() for name in client.scan_iter(match=cache.make_key(pattern))]
 
 
-def test_listing_with_kept_fragments_runs_two_queries(
+def test_listing_with_kept_fragments_runs_one_query(
     client, listing, django_assert_num_queries
 ):
     category, _products = listing
     url = f"/en/c/{category.slug}/"
     client.get(url)
 
-    # The count and the page's products; cards, facets and category are kept.
-    with django_assert_num_queries(2):
+    # The page's products with the listing's size; cards, facets, category and
+    # filter form are kept.
+    with django_assert_num_queries(1):
         html = _html(client.get(url))
 
     assert html.count('class="card__title"') == 3
