@@ -14,7 +14,11 @@ each, with the same load generator (wrk when installed, else bench/httpload.py):
 Every figure is also given as a ratio to the same server's bare view (`/healthz`)
 measured in the same run, and to Oscar's figure for the same page.
 
-    .venv/bin/python bench/storefront.py [--seconds 5] [--connections 16]
+    .venv/bin/python bench/storefront.py [--seconds 5] [--rounds 3] [--connections 16]
+
+All servers run at once, idle but for their turn: each page is measured on every
+server in turn, several rounds, so load from the rest of a shared machine that
+changes during the run weighs on all of them alike.
 """
 
 import argparse
@@ -205,8 +209,8 @@ def start_server(kind: str, env: dict[str, str], sock: socket.socket):
     return subprocess.Popen(command, cwd=cwd, env=env, pass_fds=(fd,))
 
 
-def warm(port: int, path: str) -> None:
-    for _ in range(WARMUP_REQUESTS):
+def warm(port: int, path: str, requests: int = WARMUP_REQUESTS) -> None:
+    for _ in range(requests):
         request = Request(
             f"http://127.0.0.1:{port}{path}", headers={"Accept-Language": "en-US"}
         )
@@ -250,24 +254,54 @@ def run_load(port: int, path: str, seconds: float, connections: int) -> Figure:
 
 
 def measure(
-    kind: str,
-    env: dict[str, str],
-    paths: dict[str, str],
+    servers: dict[str, tuple[str, dict[str, str], dict[str, str]]],
     seconds: float,
     connections: int,
-) -> dict[str, Figure]:
-    sock = listening_socket()
-    port = sock.getsockname()[1]
-    server = start_server(kind, env, sock)
+    rounds: int,
+) -> dict[str, dict[str, Figure]]:
+    """Every server started at once, then each page measured on the servers in
+    turn, `rounds` times: load from the rest of the machine that changes during
+    the run falls on all servers alike, instead of on whichever ran last."""
+    started = {}
     try:
-        figures = {}
-        for name in PAGES:
-            warm(port, paths[name])
-            figures[name] = run_load(port, paths[name], seconds, connections)
-        return figures
+        for name, (kind, env, paths) in servers.items():
+            sock = listening_socket()
+            started[name] = (start_server(kind, env, sock), sock, paths)
+        for _server, sock, paths in started.values():
+            for page in PAGES:
+                warm(sock.getsockname()[1], paths[page])
+        runs: dict[str, dict[str, list[Figure]]] = {
+            name: {page: [] for page in PAGES} for name in servers
+        }
+        for page in PAGES:
+            for _ in range(rounds):
+                for name, (_server, sock, paths) in started.items():
+                    port = sock.getsockname()[1]
+                    runs[name][page].append(
+                        run_load(port, paths[page], seconds, connections)
+                    )
+                    # The requests wrk left in the server's backlog are served
+                    # before the next server's turn.
+                    warm(port, paths[page], requests=1)
+        return {
+            name: {page: combined(parts) for page, parts in pages.items()}
+            for name, pages in runs.items()
+        }
     finally:
-        stop(server)
-        sock.close()
+        for server, sock, _paths in started.values():
+            stop(server)
+            sock.close()
+
+
+def combined(parts: list[Figure]) -> Figure:
+    """Rounds of equal length: the mean rate, the median p50, the worst p99."""
+    p50s = sorted(part.p50_ms for part in parts)
+    return Figure(
+        rps=sum(part.rps for part in parts) / len(parts),
+        p50_ms=p50s[len(p50s) // 2],
+        p99_ms=max(part.p99_ms for part in parts),
+        errors=sum(part.errors for part in parts),
+    )
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -281,7 +315,10 @@ def stop(server: subprocess.Popen) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per round")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns of every server per page"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
         "--products", type=int, default=None, help="default: the demo data's"
@@ -299,22 +336,22 @@ def main() -> None:
         )
     )
 
-    runs = {
-        "oscar": measure("oscar", oscar_env(), oscar_paths, args.seconds,
-                         args.connections),
+    servers = {
+        "oscar": ("oscar", oscar_env(), oscar_paths),
         **{
-            f"{kind} {label}": measure(kind, server_env(cache), paths, args.seconds,
-                                       args.connections)
+            f"{kind} {label}": (kind, server_env(cache), paths)
             for kind in ("gunicorn", "daphne")
             for label, cache in (("cached", 600), ("uncached", 0))
         },
-    }  # fmt: skip
+    }
+    runs = measure(servers, args.seconds, args.connections, args.rounds)
     load_after = os.getloadavg()
     oscar = runs["oscar"]
     generator = "wrk -t2" if shutil.which("wrk") else "bench/httpload.py"
     print(
         f"\n{started:%Y-%m-%d %H:%M} UTC, {len(catalog['products'])} products, "
-        f"{generator}, {args.connections} connections, {args.seconds:.0f} s per URL; "
+        f"{generator}, {args.connections} connections, {args.rounds} rounds of "
+        f"{args.seconds:.0f} s per URL and server, servers in turn; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after\n"
     )
     print(

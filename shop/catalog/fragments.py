@@ -1,7 +1,9 @@
 """Parts of catalog pages kept across requests, for every visitor (signed in or
 not, page cache on or off): rendered product cards per market and language, a
-category with its breadcrumbs and children, a listing's facets, and a product
-page's data per market.
+category with its breadcrumbs and children, a listing's facets, its filter form as
+rendered with nothing chosen, and a product page's data per market. A listing reads
+its parts in two cache round trips (the category's parts, then the page's cards):
+on a busy server each round trip also waits for a CPU again.
 
 Each entry carries the catalog version it was made at, so any catalog, price, stock
 or promotion write makes it stale at once; and an entry with prices lives no longer
@@ -12,8 +14,9 @@ stored.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -23,12 +26,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from shop.catalog.selectors import (
+    NAV_CACHE_SECONDS,
     FacetGroup,
+    NavCategory,
     category_ancestors,
     category_by_slug,
     category_children,
     facet_groups,
     market_tax_rate,
+    nav_categories_key,
+    nav_categories_read,
     product_cards,
     product_cards_prefetch,
     product_detail_for_market,
@@ -38,13 +45,14 @@ from shop.pricing.selectors import promotions_next_change
 from shop.storefront.cache import versioned_get_many, versioned_set_many
 
 if TYPE_CHECKING:
+    from django import forms
     from django_stubs_ext import WithAnnotations
 
     from shop.catalog.selectors import CardPrefetch, DetailPrefetch, FactsPrefetch
     from shop.models import Category, Market, Product, Variant
 
 CARD_TEMPLATE = "shop/includes/product_card.html"
-CategoryParts = tuple["Category", list["Category"], list["Category"]]
+FILTERS_TEMPLATE = "shop/includes/listing_filters.html"
 
 
 def _seconds_valid(*, variants: "Iterable[Variant]", now: datetime) -> int:
@@ -73,39 +81,92 @@ def _keep_priced(
     )
 
 
-def category_parts(*, slug: str) -> CategoryParts | None:
-    """A category with its breadcrumbs and subcategories, or None."""
-    key = f"fragment:category:{slug}"
-    version, found = versioned_get_many([key])
-    if key in found:
-        return found[key]
-    category = category_by_slug(slug=slug)
-    if category is None:
-        return None
-    parts = (
-        category,
-        category_ancestors(category=category),
-        category_children(category=category),
-    )
-    versioned_set_many(
-        version=version, entries={key: parts}, timeout=settings.CATALOG_FRAGMENT_SECONDS
-    )
-    return parts
+@dataclass(frozen=True)
+class CategoryPage:
+    """What a category listing shows besides its products."""
+
+    category: "Category"
+    breadcrumbs: list["Category"]
+    subcategories: list["Category"]
+    facets: list[FacetGroup]
+    nav: list[NavCategory]
+    # The filter form with nothing chosen, as rendered for this path; None if not kept.
+    filters_html: SafeString | None
+    filters_key: str
+    version: int
 
 
-def listing_facets(*, category: "Category", market: "Market") -> list[FacetGroup]:
-    """`facet_groups` of a category in a market, kept per catalog version."""
-    key = f"fragment:facets:{market.code}:{category.pk}"
-    version, found = versioned_get_many([key])
-    if key in found:
-        return found[key]
-    groups = facet_groups(category=category, market=market)
+def category_page(*, slug: str, market: "Market", path: str) -> CategoryPage | None:
+    """A category with its breadcrumbs, subcategories and facets in the market, the
+    header's categories and the unfiltered filter form, read in one cache round trip
+    (each is a separate round trip on a busy server); None if there is no such
+    category."""
+    language = get_language()
+    category_key = f"fragment:category:{slug}"
+    facets_key = f"fragment:facets:{market.code}:{slug}"
+    nav_key = nav_categories_key(language=language)
+    filters_key = f"fragment:filters:{market.code}:{language}:{path}"
+    version, found = versioned_get_many(
+        [category_key, facets_key, nav_key, filters_key]
+    )
+    made: dict[str, Any] = {}
+    if category_key in found:
+        parts = found[category_key]
+    else:
+        category = category_by_slug(slug=slug)
+        if category is None:
+            return None
+        parts = made[category_key] = (
+            category,
+            category_ancestors(category=category),
+            category_children(category=category),
+        )
+    if facets_key in found:
+        facets = found[facets_key]
+    else:
+        facets = made[facets_key] = facet_groups(category=parts[0], market=market)
     versioned_set_many(
+        version=version, entries=made, timeout=settings.CATALOG_FRAGMENT_SECONDS
+    )
+    if nav_key in found:
+        nav = found[nav_key]
+    else:
+        nav = nav_categories_read()
+        versioned_set_many(
+            version=version, entries={nav_key: nav}, timeout=NAV_CACHE_SECONDS
+        )
+    filters_html = found.get(filters_key)
+    return CategoryPage(
+        category=parts[0],
+        breadcrumbs=parts[1],
+        subcategories=parts[2],
+        facets=facets,
+        nav=nav,
+        # Rendered by our own template, escaped there.
+        filters_html=None if filters_html is None else mark_safe(filters_html),  # noqa: S308
+        filters_key=filters_key,
         version=version,
-        entries={key: groups},
-        timeout=settings.CATALOG_FRAGMENT_SECONDS,
     )
-    return groups
+
+
+def listing_filters_html(
+    *, page: CategoryPage, form: "forms.Form", market: "Market", path: str
+) -> SafeString:
+    """The listing's filter form, rendered; kept when nothing is chosen (no field of
+    the form in the query): the form every visitor of the bare listing sees."""
+    untouched = not form.data.keys() & form.fields.keys()
+    if untouched and page.filters_html is not None:
+        return page.filters_html
+    html = render_to_string(
+        FILTERS_TEMPLATE, {"form": form, "market": market, "path": path}
+    )
+    if untouched:
+        versioned_set_many(
+            version=page.version,
+            entries={page.filters_key: str(html)},
+            timeout=settings.CATALOG_FRAGMENT_SECONDS,
+        )
+    return mark_safe(html)  # noqa: S308 (our own template escapes)
 
 
 def product_detail(
@@ -161,8 +222,13 @@ def product_cards_html(
     """The rendered cards of one page of a listing, in order: stored cards from the
     cache; the rest get their prices and images in a fixed number of queries, are
     rendered once per market and language, and stored."""
-    # One query for the page's products, without the card prefetches.
-    products = list(cast("QuerySet[Product]", page).prefetch_related(None))
+    # A page already read (`listing_page`), or one query for the page's products,
+    # without the card prefetches.
+    products = (
+        page
+        if isinstance(page, list)
+        else list(cast("QuerySet[Product]", page).prefetch_related(None))
+    )
     language = get_language()
     keys = {
         product.pk: (

@@ -8,6 +8,7 @@ from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import (
     Avg,
@@ -20,10 +21,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import WithAnnotations
@@ -46,7 +49,11 @@ from shop.models import (
 )
 from shop.pricing.selectors import EffectivePrice, price_effective, prices_prefetch
 from shop.pricing.services import tax_rate_for
-from shop.storefront.cache import CATALOG_VERSION_KEY
+from shop.storefront.cache import (
+    CATALOG_VERSION_KEY,
+    versioned_get_many,
+    versioned_set_many,
+)
 
 LOW_STOCK_THRESHOLD = 3
 REVIEWS_SHOWN = 20
@@ -98,20 +105,27 @@ def category_ancestors(*, category: Category) -> list[Category]:
     return list(Category.objects.filter(pk__in=ids).order_by("depth"))
 
 
-def nav_categories() -> list[NavCategory]:
-    """Top-level categories for the header, cached per language and catalog version."""
-    language = get_language()
-    key = f"nav:categories:{language}"
-    found = cache.get_many([CATALOG_VERSION_KEY, key])
-    version = found.get(CATALOG_VERSION_KEY, 0)
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    items = [
+def nav_categories_key(*, language: str) -> str:
+    """The cache key of the header's categories in a language."""
+    return f"nav:categories:{language}"
+
+
+def nav_categories_read() -> list[NavCategory]:
+    """Top-level categories for the header, read from the database."""
+    return [
         NavCategory(name=category.name, url=category.get_absolute_url())
         for category in categories_top_level()
     ]
-    cache.set(key, (version, items), timeout=NAV_CACHE_SECONDS)
+
+
+def nav_categories() -> list[NavCategory]:
+    """Top-level categories for the header, cached per language and catalog version."""
+    key = nav_categories_key(language=get_language())
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    items = nav_categories_read()
+    versioned_set_many(version=version, entries={key: items}, timeout=NAV_CACHE_SECONDS)
     return items
 
 
@@ -311,6 +325,45 @@ def product_list_for_market(
     if sort == ProductSort.NAME:
         return products.order_by(_name_sort_key(), "id")
     return products.order_by("-created_at", "-id")
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the size of its list: it asks no COUNT query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def listing_page(
+    *, products: "QuerySet[Product]", number: str | None, per_page: int
+) -> Page:
+    """One page of a listing, as `Paginator.get_page` picks it, and the listing's
+    size, in one query (a window count) instead of a COUNT and the page's query; the
+    page's products come without the card prefetches."""
+    products = products.prefetch_related(None)
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        start = (wanted - 1) * per_page
+        rows = list(
+            products.annotate(listing_size=Window(Count("pk")))[
+                start : start + per_page
+            ]
+        )
+        if rows or wanted == 1:
+            size = rows[0].listing_size if rows else 0
+            paginator = _CountedPaginator(products, per_page, count=size)
+            return Page(rows, wanted, paginator)
+    # Below 1 or past the end: the last page, as get_page answers.
+    everything = Paginator(products, per_page)
+    return everything.page(everything.num_pages)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,14 @@
 """Catalog pages: category listings with their filters, and product pages."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from shop.catalog.fragments import (
-    category_parts,
-    listing_facets,
+    category_page,
+    listing_filters_html,
     product_cards_html,
     product_detail,
 )
@@ -18,6 +17,7 @@ from shop.catalog.selectors import (
     ProductSort,
     attribute_values_by_slug,
     delivery_window,
+    listing_page,
     market_tax_rate,
     product_list_for_market,
     product_variant_options,
@@ -170,26 +170,29 @@ def product_query_canonical(query: QueryDict) -> CanonicalQuery:
 @storefront_cached(query=listing_query_canonical)
 def category(request: MarketRequest, slug: str) -> HttpResponse:
     market = request.market
-    parts = category_parts(slug=slug)
+    parts = category_page(slug=slug, market=market, path=request.path)
     if parts is None:
         raise Http404
-    found, breadcrumbs, subcategories = parts
-    form = ListingForm(
-        request.GET, facets=listing_facets(category=found, market=market)
-    )
+    form = ListingForm(request.GET, facets=parts.facets)
     form.is_valid()
     products = product_list_for_market(
-        market=market, category=found, **form.listing_filters()
+        market=market, category=parts.category, **form.listing_filters()
     )
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing_page(
+        products=products, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "shop/category.html",
         {
-            "category": found,
-            "breadcrumbs": breadcrumbs,
-            "subcategories": subcategories,
-            "form": form,
+            "category": parts.category,
+            "breadcrumbs": parts.breadcrumbs,
+            "subcategories": parts.subcategories,
+            # Read with the category: the header asks no cache of its own.
+            "nav_categories": parts.nav,
+            "filters_html": listing_filters_html(
+                page=parts, form=form, market=market, path=request.path
+            ),
             "page_obj": page,
             "rendered_cards": product_cards_html(page=page.object_list, market=market),
         },

@@ -1,7 +1,8 @@
 """Product cards, facets, categories and product data kept as fragments per catalog
-version, with the page cache off: the listing runs two queries once they are kept,
+version, with the page cache off: the listing runs one query once they are kept,
 prices follow writes at once and promotions at their start and end."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -39,20 +40,67 @@ def _card_ttls(market_code: str = "US") -> list[int]:
     return [client.ttl(name) for name in client.scan_iter(match=pattern)]
 
 
-def test_listing_with_kept_fragments_runs_two_queries(
+def _kept(pattern: str) -> list[str]:
+    client = cache._cache.get_client()  # type: ignore[attr-defined]
+    return [name.decode() for name in client.scan_iter(match=cache.make_key(pattern))]
+
+
+def test_listing_with_kept_fragments_runs_one_query(
     client, listing, django_assert_num_queries
 ):
     category, _products = listing
     url = f"/en/c/{category.slug}/"
     client.get(url)
 
-    # The count and the page's products; cards, facets and category are kept.
-    with django_assert_num_queries(2):
+    # The page's products with the listing's size; cards, facets, category and
+    # filter form are kept.
+    with django_assert_num_queries(1):
         html = _html(client.get(url))
 
     assert html.count('class="card__title"') == 3
     assert "Tent 2" in html
     assert "$20.00" in html
+
+
+def test_listing_reads_its_kept_parts_in_two_cache_round_trips(
+    client, listing, monkeypatch
+):
+    category, _products = listing
+    url = f"/en/c/{category.slug}/"
+    client.get(url)
+    calls = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys: calls.append(keys) or get_many(keys)
+    )
+
+    html = _html(client.get(url))
+
+    # The category, its facets, the header's categories and the filter form in
+    # one; the page's cards in the other.
+    assert len(calls) == 2
+    assert "Tent 2" in html
+
+
+def test_bare_listing_keeps_its_filter_form_and_a_filtered_one_renders_its_own(
+    client, listing
+):
+    category, _products = listing
+    url = f"/en/c/{category.slug}/"
+    fresh = _html(client.get(url))
+    kept_keys = _kept("fragment:filters:*")
+
+    filtered = _html(client.get(f"{url}?in_stock=on&page=1"))
+    kept = _html(client.get(url))
+
+    assert kept_keys == [cache.make_key(f"fragment:filters:US:en:{url}")]
+    assert 'name="in_stock" id="id_in_stock" checked' in filtered
+    assert 'name="in_stock" id="id_in_stock" checked' not in kept
+    assert _without_csrf(kept) == _without_csrf(fresh)
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'value="[A-Za-z0-9]{64}"', "", html)
 
 
 def test_kept_cards_show_a_new_price_on_the_next_request(

@@ -11,6 +11,7 @@ from shop.catalog.selectors import (
     category_ancestors,
     delivery_window,
     facet_groups,
+    listing_page,
     market_tax_rate,
     nav_categories,
     product_cards,
@@ -317,3 +318,62 @@ def test_delivery_window_starts_counting_from_the_local_date():
     first, last = delivery_window(market=indonesia, now=now)
 
     assert (first, last) == (date(2025, 5, 22), date(2025, 5, 29))
+
+
+@pytest.mark.parametrize(
+    ("number", "shown", "titles"),
+    [
+        ("2", 2, ["Item 05", "Item 04", "Item 03", "Item 02", "Item 01", "Item 00"]),
+        (None, 1, None),
+        ("abc", 1, None),
+        ("0", 2, ["Item 05", "Item 04", "Item 03", "Item 02", "Item 01", "Item 00"]),
+        ("9", 2, ["Item 05", "Item 04", "Item 03", "Item 02", "Item 01", "Item 00"]),
+    ],
+)
+def test_listing_page_picks_the_page_as_get_page_does(number, shown, titles):
+    category = make_category()
+    for index in range(30):
+        make_product(category=category, name=f"Item {index:02d}", prices={"US": "5"})
+    products = product_list_for_market(
+        market=Market.objects.get(code="US"), category=category
+    )
+
+    page = listing_page(products=products, number=number, per_page=24)
+
+    assert page.number == shown
+    assert page.paginator.count == 30
+    assert page.paginator.num_pages == 2
+    names = [product.name for product in page.object_list]
+    assert len(names) == (6 if shown == 2 else 24)
+    if titles is not None:
+        assert names == titles
+
+
+def test_listing_page_reads_the_page_and_the_listing_size_in_one_query(
+    django_assert_num_queries,
+):
+    category = make_category()
+    for index in range(3):
+        make_product(category=category, name=f"Item {index}", prices={"US": "5"})
+    products = product_list_for_market(
+        market=Market.objects.get(code="US"), category=category
+    )
+
+    with django_assert_num_queries(1):
+        page = listing_page(products=products, number="1", per_page=24)
+        assert page.paginator.count == 3
+        assert len(page.object_list) == 3
+
+
+def test_listing_page_of_an_empty_listing_is_the_first(django_assert_num_queries):
+    category = make_category()
+    products = product_list_for_market(
+        market=Market.objects.get(code="US"), category=category
+    )
+
+    with django_assert_num_queries(1):
+        page = listing_page(products=products, number=None, per_page=24)
+
+    assert page.number == 1
+    assert page.paginator.count == 0
+    assert list(page.object_list) == []
