@@ -139,9 +139,10 @@ DOWN_MARGIN = 0.85
 SEVERE_MARGIN = 0.5
 LOSS_HINT = 0.02
 UP_MARGIN = 0.7
-# An estimate follows the rate a viewer receives over the last second or so; after a
-# step up, estimates made before the new layer's frames had that long to arrive
-# still describe the old layer, and are not held against the new one.
+# An estimate follows the rate a viewer receives over the last second or so, and
+# rises slowly; after a step up, estimates made before the new layer's frames had
+# that long to arrive still describe the old layer, and are not held against the
+# new one, unless they fell since the step (the link is queueing the new layer).
 ESTIMATE_SETTLE_SECONDS = 1.0
 
 
@@ -211,6 +212,7 @@ class QualityController:
         self._good_since: float | None = None
         self._estimate: int | None = None
         self._estimate_at: float | None = None
+        self._estimate_before_up: int | None = None
         self._fraction_lost = 0.0
         self._changed_at: float | None = None
         self._went_up = False
@@ -274,6 +276,7 @@ class QualityController:
         elif now - self._good_since >= self.wait:
             self.target += 1
             self.stats.up += 1
+            self._estimate_before_up = self._estimate
             self._good_since = None
             self._changed_at = now
             self._went_up = True
@@ -298,11 +301,14 @@ class QualityController:
 
     def _estimate_current(self) -> bool:
         """Whether the latest estimate speaks for the layer the viewer is on now."""
-        if self._estimate_at is None:
+        if self._estimate_at is None or self._estimate is None:
             return False
         if not self._went_up or self._changed_at is None:
             return True
-        return self._estimate_at - self._changed_at >= ESTIMATE_SETTLE_SECONDS
+        if self._estimate_at - self._changed_at >= ESTIMATE_SETTLE_SECONDS:
+            return True
+        before = self._estimate_before_up
+        return before is not None and self._estimate < before
 
     def _below(self, layer: int, margin: float) -> bool:
         """Whether the latest estimate is under ``margin`` of what layers 0..layer

@@ -434,6 +434,14 @@ def test_estimate_from_before_a_step_up_does_not_undo_it():
     assert controller.reading(late, now=STEPPED_UP_AT + 1.2) == 0
 
 
+def test_estimate_falling_right_after_a_step_up_undoes_it():
+    controller = _stepped_up_to_layer_1()
+
+    # The link queues layer 1: the estimate falls below the one before the step.
+    falling = NetworkReading(bitrate=380_000)
+    assert controller.reading(falling, now=STEPPED_UP_AT + 0.3) == 0
+
+
 def test_estimate_somewhat_low_without_loss_keeps_the_layer():
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
 
