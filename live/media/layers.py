@@ -248,7 +248,11 @@ class QualityController:
             self.wait = GOOD_SECONDS_UP
         if reading.fraction_lost is not None:
             self._fraction_lost = reading.fraction_lost
-        lossy = reading.fraction_lost is not None and reading.fraction_lost > LOSS_DOWN
+        # A step up is a probe: some loss while it lasts means it failed.
+        lossy = reading.fraction_lost is not None and (
+            reading.fraction_lost > LOSS_DOWN
+            or (self._trying_up() and reading.fraction_lost >= LOSS_HINT)
+        )
         slow = reading.rtt is not None and reading.rtt > RTT_DOWN
         corroborated = self._fraction_lost >= LOSS_HINT or self._trying_up()
         congested = self._estimate_current() and (

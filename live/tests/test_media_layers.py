@@ -442,6 +442,14 @@ def test_estimate_falling_right_after_a_step_up_undoes_it():
     assert controller.reading(falling, now=STEPPED_UP_AT + 0.3) == 0
 
 
+def test_some_loss_right_after_a_step_up_undoes_it():
+    controller = _stepped_up_to_layer_1()
+
+    some_loss = NetworkReading(fraction_lost=0.04, rtt=0.05)
+    assert controller.reading(some_loss, now=STEPPED_UP_AT + 0.5) == 0
+    assert controller.wait == 2 * GOOD_SECONDS_UP
+
+
 def test_estimate_somewhat_low_without_loss_keeps_the_layer():
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
 
