@@ -127,25 +127,43 @@ RTT_DOWN = 0.5
 GOOD_SECONDS_UP = 2.0
 MAX_GOOD_SECONDS_UP = 32.0
 # Receiver estimates (REMB) follow what a viewer is sent: a delay-based estimator
-# rises to at most about 1.5 times its incoming rate, and only a link in trouble
-# makes it fall well below. So an estimate under DOWN_MARGIN of what the viewer's
-# layers cost means congestion; an estimate within UP_MARGIN of the next layer's
-# cost lets the viewer try that layer.
+# rises to at most about 1.5 times its incoming rate, and falls to 0.85 times it
+# whenever packets arrive later than they were sent, be it a queue on the link or a
+# receiver that read them late (a busy phone, a burst of keyframe packets). So an
+# estimate under DOWN_MARGIN of what the viewer's layers cost means congestion only
+# with some loss beside it (LOSS_HINT in the last receiver report) or just after a
+# step up; alone, it must be under SEVERE_MARGIN, which a link that cannot carry
+# the layers soon brings (0.85 times what it delivers). An estimate within
+# UP_MARGIN of the next layer's cost lets the viewer try that layer.
 DOWN_MARGIN = 0.85
+SEVERE_MARGIN = 0.5
+LOSS_HINT = 0.02
 UP_MARGIN = 0.7
+# An estimate follows the rate a viewer receives over the last second or so, and
+# rises slowly; after a step up, estimates made before the new layer's frames had
+# that long to arrive still describe the old layer, and are not held against the
+# new one, unless they fell since the step (the link is queueing the new layer).
+ESTIMATE_SETTLE_SECONDS = 1.0
 
 
 class LayerRates:
-    """Bits per second each temporal layer of the host's stream takes, recently."""
+    """Bits per second each temporal layer of the host's stream takes, recently.
+
+    Frames are placed by their timestamps (``at``, in seconds of the stream), not by
+    when they arrived: a host that stalls and then sends what it owed in a burst
+    costs no more per second of video, and measured by arrival it looked half as
+    dear again for two seconds. Keyframes are left out: one is a rare burst, many
+    times a delta frame's size, that a link's queue absorbs; counted in the window
+    it would make every layer look twice as dear.
+    """
 
     def __init__(self, *, window: float = 2.0) -> None:
         self.window = window
         self._frames: deque[tuple[float, int, int]] = deque()
 
-    def add(self, *, tid: int, size: int, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        self._frames.append((now, tid, size))
-        while self._frames and now - self._frames[0][0] > self.window:
+    def add(self, *, tid: int, size: int, at: float, keyframe: bool = False) -> None:
+        self._frames.append((at, tid, 0 if keyframe else size))
+        while self._frames and at - self._frames[0][0] > self.window:
             self._frames.popleft()
 
     def up_to(self, layer: int) -> float:
@@ -157,15 +175,27 @@ class LayerRates:
         return size * 8 / span
 
 
+@dataclass(slots=True)
+class QualityStats:
+    """Why a viewer's target layer moved, and the lowest estimate it reported."""
+
+    down_loss: int = 0
+    down_rtt: int = 0
+    down_estimate: int = 0
+    up: int = 0
+    lowest_estimate: int | None = None
+
+
 class QualityController:
     """Chooses a viewer's target layer from its network readings: down fast, up slow.
 
     A reading with heavy loss or a long round trip, or an estimate well below what
-    the current layers cost, steps down at once (to the layer the estimate covers,
-    at least one step). The latest REMB estimate stands until the next one, so
-    receiver reports in between are judged against it too. Stepping up needs good
-    readings for ``wait`` seconds with an estimate within reach of the next layer
-    (the relay sends no padding to probe, so the next layer itself is the probe).
+    the current layers cost (see ``DOWN_MARGIN``), steps down at once (to the
+    layer the estimate covers, at least one step). The latest REMB estimate and
+    loss stand until the next ones, so readings in between are judged with them.
+    Stepping up needs good readings for ``wait`` seconds with an estimate within
+    reach of the next layer (the relay sends no padding to probe, so the next
+    layer itself is the probe).
     A step down for loss, or soon after a step up, doubles ``wait`` (up to
     ``MAX_GOOD_SECONDS_UP``), so that a link just below a layer's cost is not
     probed into loss over and over; holding a layer for four waits resets it. Data
@@ -177,11 +207,20 @@ class QualityController:
         self.target = target
         self.data_saver = False
         self.readings = 0
+        self.stats = QualityStats()
         self.wait = GOOD_SECONDS_UP
         self._good_since: float | None = None
         self._estimate: int | None = None
+        self._estimate_at: float | None = None
+        self._estimate_before_up: int | None = None
+        self._fraction_lost = 0.0
         self._changed_at: float | None = None
         self._went_up = False
+
+    @property
+    def estimate(self) -> int | None:
+        """The viewer's latest estimate of its link (REMB), bits per second."""
+        return self._estimate
 
     def data_saver_set(self, on: bool) -> int:
         self.data_saver = on
@@ -196,6 +235,10 @@ class QualityController:
         self.readings += 1
         if reading.bitrate is not None:
             self._estimate = reading.bitrate
+            self._estimate_at = now
+            lowest = self.stats.lowest_estimate
+            if lowest is None or reading.bitrate < lowest:
+                self.stats.lowest_estimate = reading.bitrate
         if self.data_saver:
             self.target = 0
             return self.target
@@ -203,14 +246,31 @@ class QualityController:
             self._changed_at = None  # the layer held
             self._went_up = False
             self.wait = GOOD_SECONDS_UP
-        lossy = reading.fraction_lost is not None and reading.fraction_lost > LOSS_DOWN
+        if reading.fraction_lost is not None:
+            self._fraction_lost = reading.fraction_lost
+        # A step up is a probe: some loss while it lasts means it failed.
+        lossy = reading.fraction_lost is not None and (
+            reading.fraction_lost > LOSS_DOWN
+            or (self._trying_up() and reading.fraction_lost >= LOSS_HINT)
+        )
         slow = reading.rtt is not None and reading.rtt > RTT_DOWN
-        congested = self._below(self.target, DOWN_MARGIN)
+        corroborated = self._fraction_lost >= LOSS_HINT or self._trying_up()
+        congested = self._estimate_current() and (
+            self._below(self.target, SEVERE_MARGIN)
+            or (corroborated and self._below(self.target, DOWN_MARGIN))
+        )
         if lossy or slow or congested:
             lower = self.target - 1
             if congested:
                 lower = min(lower, self._affordable())
-            self._step_down(max(0, lower), lossy=lossy, now=now)
+            if self._step_down(max(0, lower), lossy=lossy, now=now):
+                stats = self.stats
+                if lossy:
+                    stats.down_loss += 1
+                elif slow:
+                    stats.down_rtt += 1
+                else:
+                    stats.down_estimate += 1
             return self.target
         if self.target >= TOP_LAYER or self._below(self.target + 1, UP_MARGIN):
             self._good_since = None
@@ -219,22 +279,40 @@ class QualityController:
             self._good_since = now
         elif now - self._good_since >= self.wait:
             self.target += 1
+            self.stats.up += 1
+            self._estimate_before_up = self._estimate
             self._good_since = None
             self._changed_at = now
             self._went_up = True
         return self.target
 
-    def _step_down(self, target: int, *, lossy: bool, now: float) -> None:
+    def _step_down(self, target: int, *, lossy: bool, now: float) -> bool:
+        """Aim lower; whether the target moved."""
         self._good_since = None
         if target >= self.target:
-            return
-        recent_up = self._went_up and self._changed_at is not None
-        if lossy or recent_up:
+            return False
+        if lossy or self._trying_up():
             # The link could not carry more: wait longer before trying again.
             self.wait = min(self.wait * 2, MAX_GOOD_SECONDS_UP)
         self.target = target
         self._changed_at = now
         self._went_up = False
+        return True
+
+    def _trying_up(self) -> bool:
+        """Whether the last change was a step up that has not held yet."""
+        return self._went_up and self._changed_at is not None
+
+    def _estimate_current(self) -> bool:
+        """Whether the latest estimate speaks for the layer the viewer is on now."""
+        if self._estimate_at is None or self._estimate is None:
+            return False
+        if not self._went_up or self._changed_at is None:
+            return True
+        if self._estimate_at - self._changed_at >= ESTIMATE_SETTLE_SECONDS:
+            return True
+        before = self._estimate_before_up
+        return before is not None and self._estimate < before
 
     def _below(self, layer: int, margin: float) -> bool:
         """Whether the latest estimate is under ``margin`` of what layers 0..layer

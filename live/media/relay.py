@@ -10,7 +10,10 @@ encoder would otherwise take care of is done here:
 * Viewers start at a keyframe. A viewer joining shortly after a keyframe starts at
   that keyframe (the frames since are kept, ``join_window``); otherwise the host is
   asked for one. Keyframe requests (a joining viewer, a viewer's PLI/FIR, lost host
-  packets) are rate-limited: many at once reach the host as one.
+  packets) are rate-limited: many at once reach the host as one. A viewer's own
+  requests wait while the keyframe it was last sent may still be crossing its link.
+* A viewer's NACKs get each lost packet again at most once per round trip, a few
+  times in all, so retransmissions do not flood a link that is already full.
 * A slow viewer stays bounded: each viewer has a queue of at most ``queue_seconds``
   of media; when it overflows the queue is dropped and the viewer resumes at the
   next keyframe, without holding up the host or other viewers.
@@ -217,9 +220,14 @@ class _Stream:
         now = time.monotonic()
         keyframe = is_keyframe(self.mime_type, data)
         layer = temporal_layer(head) if self.mime_type == "video/VP8" else BASE
-        if self.kind == "video":
-            self.rates.add(tid=layer.tid, size=len(data), now=now)
         mapped = self._timeline.map(tap, timestamp, now=now)
+        if self.kind == "video":
+            self.rates.add(
+                tid=layer.tid,
+                size=len(data),
+                at=mapped / self.clock_rate,
+                keyframe=keyframe,
+            )
         packet = av.Packet(data)
         packet.pts = mapped
         packet.time_base = self.time_base
@@ -284,12 +292,20 @@ class _Stream:
 class ViewerHandle:
     """The tracks the relay sends one viewer; None for a kind it did not ask for.
 
-    ``quality`` chooses the viewer's video layer from its network's feedback.
+    ``quality`` chooses the viewer's video layer from its network's feedback;
+    ``retransmissions`` counts what its NACKs asked for and what was sent again.
     """
 
     video: RelayTrack | None
     audio: RelayTrack | None
     quality: QualityController | None = None
+    retransmissions: aiortc_compat.RetransmissionStats | None = None
+
+    def keyframe_requested(self) -> None:
+        """The viewer's browser asked for a keyframe (PLI/FIR)."""
+        if self.video is not None:
+            estimate = self.quality.estimate if self.quality is not None else None
+            self.video.keyframe_requested(estimate=estimate)
 
     def network_reading(self, reading: NetworkReading) -> None:
         """Feedback from the viewer's browser (REMB, receiver reports)."""
@@ -378,23 +394,22 @@ class ShowRelay:
                 raise ValueError(f"The viewer did not offer {mime_type}")
             chosen[kind] = transceiver
         tracks = {}
-        quality = None
         for kind, transceiver in chosen.items():
-            stream = self._streams[kind]
-            track = stream.subscribe(packets=True)
-            sender = transceiver.sender
-            if kind == "video":
-                aiortc_compat.on_keyframe_request(sender, stream.request_keyframe)
-                quality = QualityController(stream.rates)
-            sender.replaceTrack(track)
+            track = self._streams[kind].subscribe(packets=True)
+            transceiver.sender.replaceTrack(track)
             transceiver.direction = "sendonly"
             tracks[kind] = track
+        if "video" not in chosen:
+            return ViewerHandle(video=None, audio=tracks.get("audio"))
+        video_sender = chosen["video"].sender
         handle = ViewerHandle(
-            video=tracks.get("video"), audio=tracks.get("audio"), quality=quality
+            video=tracks["video"],
+            audio=tracks.get("audio"),
+            quality=QualityController(self._streams["video"].rates),
+            retransmissions=aiortc_compat.limit_retransmissions(video_sender),
         )
-        if handle.video is not None:
-            video_sender = chosen["video"].sender
-            aiortc_compat.on_network_feedback(video_sender, handle.network_reading)
+        aiortc_compat.on_keyframe_request(video_sender, handle.keyframe_requested)
+        aiortc_compat.on_network_feedback(video_sender, handle.network_reading)
         return handle
 
     def subscribe(self, kind: str) -> RelayTrack:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 
 # Whatever the timestamps say, a queue never holds more frames than this.
 MAX_QUEUED_FRAMES = 256
+# After a keyframe goes out, the viewer's own requests for one wait until it has had
+# time to arrive: twice its size at the viewer's estimated rate, within these bounds.
+# A keyframe does not cross a slow link in one round trip, and every request the
+# host answers costs the whole audience a keyframe.
+KEYFRAME_GRACE_MIN = 0.5
+KEYFRAME_GRACE_MAX = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,8 @@ class TrackStats:
     resyncs: int = 0  # times the queue overflowed
     peak_queued: int = 0
     first_timestamp: int | None = None
+    keyframe_requests: int = 0  # PLI/FIR from the viewer
+    keyframe_requests_held: int = 0  # not passed on: a keyframe was on its way
 
 
 class RelayTrack(MediaStreamTrack):
@@ -62,6 +71,8 @@ class RelayTrack(MediaStreamTrack):
         self._need_keyframe = True
         self._last_timestamp: int | None = None
         self._wakeup = asyncio.Event()
+        self._keyframe_sent: tuple[float, int] | None = None  # when, bytes
+        self._held_request: asyncio.TimerHandle | None = None
         self.layers = LayerSelector()
 
     @property
@@ -81,13 +92,47 @@ class RelayTrack(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         frame = self._queue.popleft()
+        if frame.keyframe:
+            self._keyframe_sent = (time.monotonic(), len(frame.data))
         self.stats.frames_out += 1
         if self.stats.first_timestamp is None:
             self.stats.first_timestamp = frame.timestamp
         self._last_timestamp = frame.timestamp
         return frame
 
+    def keyframe_requested(self, *, estimate: int | None) -> None:
+        """The viewer asked for a keyframe: ask the host, or, while the keyframe it
+        was last sent may still be crossing its link, once that time is up and if
+        no other keyframe has gone to it meanwhile.
+
+        ``estimate`` is the viewer's latest estimate of its link (bits per second).
+        """
+        self.stats.keyframe_requests += 1
+        if self._held_request is not None:
+            self.stats.keyframe_requests_held += 1
+            return
+        if self._keyframe_sent is not None:
+            sent_at, size = self._keyframe_sent
+            crossing = 2 * size * 8 / estimate if estimate else 0.0
+            grace = min(KEYFRAME_GRACE_MAX, max(KEYFRAME_GRACE_MIN, crossing))
+            wait = sent_at + grace - time.monotonic()
+            if wait > 0:
+                self.stats.keyframe_requests_held += 1
+                self._held_request = asyncio.get_running_loop().call_later(
+                    wait, self._held_request_due, self._keyframe_sent
+                )
+                return
+        self._stream.request_keyframe()
+
+    def _held_request_due(self, keyframe_sent: tuple[float, int]) -> None:
+        self._held_request = None
+        if self._keyframe_sent is keyframe_sent and self.readyState == "live":
+            self._stream.request_keyframe()
+
     def stop(self) -> None:
+        if self._held_request is not None:
+            self._held_request.cancel()
+            self._held_request = None
         super().stop()
         self._stream.unsubscribe(self)
         self._queue.clear()

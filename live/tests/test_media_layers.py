@@ -154,8 +154,17 @@ def _rates(per_layer_bits: tuple[int, int, int]) -> LayerRates:
     for tid, count in frames_per_layer.items():
         size = per_layer_bits[tid] * 2 // 8 // count
         for index in range(count):
-            rates.add(tid=tid, size=size, now=index * 2.0 / count)
+            rates.add(tid=tid, size=size, at=index * 2.0 / count)
     return rates
+
+
+def test_layer_rates_leave_keyframes_out():
+    rates = _rates((300_000, 200_000, 500_000))
+
+    rates.add(tid=0, size=40_000, at=2.0, keyframe=True)
+
+    assert rates.up_to(0) == pytest.approx(300_000, rel=0.1)
+    assert rates.up_to(2) == pytest.approx(1_000_000, rel=0.1)
 
 
 def test_layer_rates_add_up_the_layers():
@@ -387,20 +396,75 @@ def test_receiver_reports_between_estimates_are_judged_against_the_last_estimate
     assert set(targets) == {0}
 
 
-def test_step_up_that_does_not_hold_makes_the_next_one_wait_twice_as_long():
+GOOD_FOR_LAYER_1 = NetworkReading(bitrate=450_000, fraction_lost=0.0)
+STEPPED_UP_AT = GOOD_SECONDS_UP + 0.25
+
+
+def _stepped_up_to_layer_1() -> QualityController:
+    """A controller sent down to layer 0, then back up to 1 at ``STEPPED_UP_AT``."""
     controller = QualityController(_rates((300_000, 200_000, 500_000)))
     controller.reading(NetworkReading(bitrate=400_000), now=0.0)
-    good = NetworkReading(bitrate=450_000, fraction_lost=0.0)
-    _over(controller, good, start=0.0, seconds=GOOD_SECONDS_UP + 0.25)
+    _over(controller, GOOD_FOR_LAYER_1, start=0.0, seconds=STEPPED_UP_AT)
     assert controller.target == 1
+    return controller
 
-    # The next layer was too much: the estimate falls well below its cost.
-    controller.reading(NetworkReading(bitrate=380_000), now=3.0)
+
+def test_step_up_that_does_not_hold_makes_the_next_one_wait_twice_as_long():
+    controller = _stepped_up_to_layer_1()
+    good = GOOD_FOR_LAYER_1
+
+    # The next layer was too much: once the estimate has had time to follow it,
+    # it is well below its cost.
+    controller.reading(NetworkReading(bitrate=380_000), now=3.5)
     assert (controller.target, controller.wait) == (0, 2 * GOOD_SECONDS_UP)
-    targets = _over(controller, good, start=3.0, seconds=2 * GOOD_SECONDS_UP + 0.25)
+    targets = _over(controller, good, start=3.5, seconds=2 * GOOD_SECONDS_UP + 0.25)
 
     assert targets[-2:] == [0, 1]
     assert targets.count(1) == 1
+
+
+def test_estimate_from_before_a_step_up_does_not_undo_it():
+    controller = _stepped_up_to_layer_1()
+
+    # Layer 1 costs 500 kbit/s; 450 was estimated while the viewer got layer 0 only.
+    assert controller.reading(GOOD_FOR_LAYER_1, now=STEPPED_UP_AT + 0.3) == 1
+    assert controller.reading(CLEAN, now=STEPPED_UP_AT + 0.5) == 1
+    # An estimate made once layer 1 had a second to arrive counts.
+    late = NetworkReading(bitrate=400_000)
+    assert controller.reading(late, now=STEPPED_UP_AT + 1.2) == 0
+
+
+def test_estimate_falling_right_after_a_step_up_undoes_it():
+    controller = _stepped_up_to_layer_1()
+
+    # The link queues layer 1: the estimate falls below the one before the step.
+    falling = NetworkReading(bitrate=380_000)
+    assert controller.reading(falling, now=STEPPED_UP_AT + 0.3) == 0
+
+
+def test_some_loss_right_after_a_step_up_undoes_it():
+    controller = _stepped_up_to_layer_1()
+
+    some_loss = NetworkReading(fraction_lost=0.04, rtt=0.05)
+    assert controller.reading(some_loss, now=STEPPED_UP_AT + 0.5) == 0
+    assert controller.wait == 2 * GOOD_SECONDS_UP
+
+
+def test_estimate_somewhat_low_without_loss_keeps_the_layer():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+
+    # 0.85 times what arrives: the receiver saw packets late once, and lost none.
+    assert controller.reading(NetworkReading(bitrate=720_000), now=0.0) == 2
+    assert controller.reading(CLEAN, now=0.5) == 2
+    # With some loss beside it, the same estimate means congestion.
+    some_loss = NetworkReading(fraction_lost=0.04, rtt=0.05)
+    assert controller.reading(some_loss, now=1.0) == 1
+
+
+def test_estimate_far_below_the_cost_steps_down_without_loss():
+    controller = QualityController(_rates((300_000, 200_000, 500_000)))
+
+    assert controller.reading(NetworkReading(bitrate=450_000), now=0.0) == 0
 
 
 def test_layer_that_holds_resets_the_wait():

@@ -23,6 +23,7 @@ from av import VideoFrame
 
 from live.media import ShowRelay, aiortc_compat
 from live.media.relay import KeyframeRequester, _Timeline, is_keyframe
+from live.tests.test_media_layers import _stream_with_host
 
 WIDTH, HEIGHT = 320, 240
 LEFT_LUMA, RIGHT_LUMA = 200, 50
@@ -412,6 +413,97 @@ async def test_keyframe_requests_are_limited_to_one_per_interval():
     await _wait_for(lambda: requester._timer is None)
     assert len(sent) == 2
     requester.close()
+
+
+VP8_KEYFRAME_START = b"\x50\x02\x00\x9d\x01\x2a\x40\x01\xf0\x00"
+
+
+async def _viewer_sent_a_keyframe(size: int):
+    """A stream (its host counting requests) and a viewer's track that has just
+    handed the sender a keyframe of ``size`` bytes."""
+    stream, host = _stream_with_host()
+    track = stream.subscribe(packets=True)
+    keyframe = VP8_KEYFRAME_START + bytes(size - len(VP8_KEYFRAME_START))
+    stream.frame_in(host, None, keyframe, 0)  # type: ignore[arg-type]
+    await asyncio.wait_for(track.recv(), 1)
+    return stream, host, track
+
+
+async def test_viewer_asking_while_its_keyframe_crosses_a_slow_link_waits():
+    # 40 kB at an estimated 320 kbit/s take a second to cross: the grace is 2 s.
+    stream, host, track = await _viewer_sent_a_keyframe(40_000)
+
+    track.keyframe_requested(estimate=320_000)
+    track.keyframe_requested(estimate=320_000)
+    await asyncio.sleep(0.3)
+
+    assert host.requests == 0
+    assert track.stats.keyframe_requests_held == 2
+    track.stop()
+    stream.close()
+
+
+async def test_held_keyframe_request_reaches_the_host_when_the_grace_is_over():
+    # 4 kB at 2 Mbit/s: the shortest grace, half a second.
+    stream, host, track = await _viewer_sent_a_keyframe(4_000)
+
+    track.keyframe_requested(estimate=2_000_000)
+    assert host.requests == 0
+    await _wait_for(lambda: host.requests >= 1, timeout=2)
+    track.stop()
+    stream.close()
+
+
+async def test_held_keyframe_request_lapses_when_another_keyframe_went_out():
+    stream, host, track = await _viewer_sent_a_keyframe(4_000)
+    track.keyframe_requested(estimate=2_000_000)
+
+    keyframe = VP8_KEYFRAME_START + bytes(4_000)
+    stream.frame_in(host, None, keyframe, 3000)  # type: ignore[arg-type]
+    await asyncio.wait_for(track.recv(), 1)
+    await asyncio.sleep(0.8)
+
+    assert host.requests == 0
+    track.stop()
+    stream.close()
+
+
+class _RetransmittingSender:
+    """Stands in for an RTCRtpSender: records what it retransmits."""
+
+    def __init__(self) -> None:
+        self._RTCRtpSender__rtt = 0.05
+        self.retransmitted: list[int] = []
+
+    async def _retransmit(self, sequence_number: int) -> None:
+        self.retransmitted.append(sequence_number)
+
+
+async def test_a_packet_listed_in_nack_after_nack_goes_again_once_per_round_trip():
+    sender = _RetransmittingSender()
+    stats = aiortc_compat.limit_retransmissions(sender, min_interval=0.1)  # type: ignore[arg-type]
+
+    # aiortc's receiver lists every packet still missing in each NACK.
+    for lost in ([7], [7, 8], [7, 8, 9]):
+        for sequence_number in lost:
+            await sender._retransmit(sequence_number)
+
+    assert sender.retransmitted == [7, 8, 9]
+    assert (stats.requested, stats.sent) == (6, 3)
+    await asyncio.sleep(0.15)
+    await sender._retransmit(7)
+    assert sender.retransmitted == [7, 8, 9, 7]
+
+
+async def test_a_packet_goes_again_a_few_times_at_most():
+    sender = _RetransmittingSender()
+    sender._RTCRtpSender__rtt = 0.0
+    aiortc_compat.limit_retransmissions(sender, max_times=3, min_interval=0.0)  # type: ignore[arg-type]
+
+    for _ in range(10):
+        await sender._retransmit(7)
+
+    assert sender.retransmitted == [7, 7, 7]
 
 
 def _pictures(count: int):

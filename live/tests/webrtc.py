@@ -118,24 +118,24 @@ def link_limit(
 ) -> LimitedLink:
     """Put the RTP reaching ``pc`` (after its remote description is set) through a
     limited link."""
-    from aiortc import clock
-
     transport = next(t.receiver.transport for t in pc.getTransceivers())
     link = LimitedLink(kbps, queue_ms)
     handle = transport._handle_rtp_data
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[None]] = set()
 
-    def arrive(data: bytes) -> None:
+    def arrive(data: bytes, arrival_time_ms: int) -> None:
         link.delivered += 1
-        task = loop.create_task(handle(data, clock.current_ms()))
+        task = loop.create_task(handle(data, arrival_time_ms))
         pending.add(task)
         task.add_done_callback(pending.discard)
 
     async def limited(data: bytes, arrival_time_ms: int) -> None:
         wait = link.delay(len(data))
         if wait is not None:
-            loop.call_later(wait, arrive, data)
+            # The packet reaches the receiver when the link has carried it, however
+            # late the event loop gets round to handing it over.
+            loop.call_later(wait, arrive, data, arrival_time_ms + round(wait * 1000))
 
     transport._handle_rtp_data = limited  # type: ignore[method-assign]  # test link
     return link

@@ -15,8 +15,10 @@ encoded frames instead, and this package provides the hooks it needs:
   request.
 * ``sender.on_keyframe_request`` observes a sender's keyframe requests (PLI/FIR
   received); ``sender.on_network_feedback`` its REMB estimates and receiver
-  reports. Sending needs no other hook: aiortc's sender packs the ``av.Packet``s
-  a track yields with its codec's own ``pack()`` (see ``sender``).
+  reports; ``sender.limit_retransmissions`` keeps NACKs from retransmitting
+  the same packets over and over. Sending needs no other hook: aiortc's sender
+  packs the ``av.Packet``s a track yields with its codec's own ``pack()`` (see
+  ``sender``).
 * ``negotiation.transceiver_restrict_codec`` narrows what an answer will accept to
   one codec.
 
@@ -30,7 +32,12 @@ from live.media.aiortc_compat.negotiation import (
     transceiver_restrict_codec,
 )
 from live.media.aiortc_compat.receiver import ReceiverTap
-from live.media.aiortc_compat.sender import on_keyframe_request, on_network_feedback
+from live.media.aiortc_compat.sender import (
+    RetransmissionStats,
+    limit_retransmissions,
+    on_keyframe_request,
+    on_network_feedback,
+)
 from live.media.aiortc_compat.version import (
     SUPPORTED_AIORTC_VERSION,
     AiortcCompatError,
@@ -43,7 +50,9 @@ __all__ = [
     "ForwardFrame",
     "MarkerJitterBuffer",
     "ReceiverTap",
+    "RetransmissionStats",
     "check_aiortc_version",
+    "limit_retransmissions",
     "on_keyframe_request",
     "on_network_feedback",
     "transceiver_remote_receives",

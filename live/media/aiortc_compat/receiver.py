@@ -15,6 +15,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from live.media.aiortc_compat.jitter import (
     AUDIO_BUFFER_PACKETS,
     VIDEO_BUFFER_PACKETS,
+    VIDEO_MAX_DELAY,
     ForwardFrame,
     MarkerJitterBuffer,
 )
@@ -81,7 +82,8 @@ class ReceiverTap:
     ``decode=True`` aiortc's own jitter buffer and decoder stay in place and the
     track still yields decoded frames. With ``on_picture_loss`` the PLIs aiortc would
     send on its own (lost packets, decoder errors) go to that callback instead.
-    Install it before media flows.
+    ``max_delay`` (in the video clock, 90 kHz) is how long a missing packet may hold
+    later frames back before it is given up. Install it before media flows.
     """
 
     def __init__(
@@ -91,6 +93,7 @@ class ReceiverTap:
         on_frame: FrameCallback,
         decode: bool = False,
         on_picture_loss: Callable[[], None] | None = None,
+        max_delay: int = VIDEO_MAX_DELAY,
     ) -> None:
         check_aiortc_version()
         require_attributes(receiver, _RECEIVER_ATTRIBUTES)
@@ -110,6 +113,7 @@ class ReceiverTap:
             self._buffer = MarkerJitterBuffer(
                 capacity=VIDEO_BUFFER_PACKETS if is_video else AUDIO_BUFFER_PACKETS,
                 is_video=is_video,
+                max_delay=max_delay,
                 started=receiver._RTCRtpReceiver__started,  # type: ignore[attr-defined]  # aiortc private
             )
             receiver._RTCRtpReceiver__jitter_buffer = self._buffer  # type: ignore[attr-defined]  # aiortc private

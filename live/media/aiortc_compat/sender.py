@@ -18,10 +18,19 @@ first (``get_encoder``), but never calls ``encode()`` on it, so no codec is open
 What aiortc offers no way to observe is a viewer asking for a keyframe, or telling
 how much its link carries: its sender would only tell its (unused) encoder.
 ``on_keyframe_request`` and ``on_network_feedback`` pass those on.
+
+aiortc's receiver lists every packet still missing in each NACK it sends, and its
+sender retransmits whatever a NACK lists. On a link that is already full this turns
+each new loss into a burst of the same retransmissions again, which the link drops
+in turn. ``limit_retransmissions`` lets each packet go again at most once per round
+trip, a few times in all, as browsers' senders do.
 """
 
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from aiortc import RTCRtpSender
@@ -50,6 +59,52 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
         callback()
 
     sender._send_keyframe = keyframe_requested  # type: ignore[method-assign]  # wrapped
+
+
+# A packet is retransmitted at most this many times, and not again within a round trip
+# (or this minimum, before a round trip is known or when it is shorter).
+MAX_RETRANSMISSIONS = 3
+MIN_RETRANSMIT_INTERVAL = 0.1
+# Sequence numbers remembered (aiortc keeps 128 packets to retransmit from).
+_REMEMBERED = 256
+
+
+@dataclass(slots=True)
+class RetransmissionStats:
+    requested: int = 0  # sequence numbers the viewer's NACKs listed
+    sent: int = 0  # passed on to aiortc (which sends those still in its history)
+
+
+def limit_retransmissions(
+    sender: RTCRtpSender,
+    *,
+    max_times: int = MAX_RETRANSMISSIONS,
+    min_interval: float = MIN_RETRANSMIT_INTERVAL,
+) -> RetransmissionStats:
+    """Retransmit each packet at most ``max_times``, once per round trip at most."""
+    check_aiortc_version()
+    require_attributes(sender, ("_RTCRtpSender__rtt",))
+    retransmit = sender._retransmit
+    stats = RetransmissionStats()
+    # sequence number -> (times retransmitted, when last)
+    history: OrderedDict[int, tuple[int, float]] = OrderedDict()
+
+    async def limited(sequence_number: int) -> None:
+        stats.requested += 1
+        now = time.monotonic()
+        rtt = sender._RTCRtpSender__rtt or 0.0  # type: ignore[attr-defined]  # aiortc private
+        times, last = history.get(sequence_number, (0, 0.0))
+        if times >= max_times or (times and now - last < max(rtt, min_interval)):
+            return
+        history[sequence_number] = (times + 1, now)
+        history.move_to_end(sequence_number)
+        while len(history) > _REMEMBERED:
+            history.popitem(last=False)
+        stats.sent += 1
+        await retransmit(sequence_number)
+
+    sender._retransmit = limited  # type: ignore[method-assign]  # wrapped
+    return stats
 
 
 class FeedbackCallback(Protocol):
