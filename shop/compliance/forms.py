@@ -143,6 +143,15 @@ class ProductSafetyInline(TranslationStackedInline):
     extra = 1
     max_num = 1
     can_delete = False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Whoever may change a product sees its safety information (read-only
+        # without the permission to change it), so that the publishing refusal
+        # is asked on every save of the product page.
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "shop.change_product"
+        )
+
     fieldsets = (
         (
             None,

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -135,6 +136,44 @@ def test_deleting_the_only_picture_of_a_product_sold_in_the_eu_is_refused(
         "Cannot be published in Germany & Austria (DE): missing product picture."
     ]
     assert product.images.count() == 1
+
+
+@pytest.fixture
+def product_editor(client, django_user_model):
+    """Staff who may edit products and their pictures but not safety information."""
+    user = django_user_model.objects.create_user(
+        email="editor@example.com", password="pw", is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="shop",
+            content_type__model__in=("product", "productimage", "variant"),
+        )
+    )
+    client.force_login(user)
+    return client
+
+
+def test_staff_who_may_not_edit_safety_information_cannot_publish_without_it(
+    product_editor,
+):
+    product = make_product(
+        name="Kettle", prices={"DE": "39.00"}, safety=False, is_active=False
+    )
+    make_picture(product=product)
+    page = product_editor.get(_change_url(product))
+    assert page.status_code == 200
+    data = _form_data(page)
+    data["is_active"] = "on"
+
+    response = product_editor.post(_change_url(product), data)
+
+    assert response.status_code == 200
+    assert _errors(response)[0].startswith(
+        "Cannot be published in Germany & Austria (DE): missing manufacturer name"
+    )
+    product.refresh_from_db()
+    assert product.is_active is False
 
 
 # --- A variant's prices -----------------------------------------------------------
