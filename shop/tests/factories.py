@@ -85,6 +85,8 @@ def make_picture(*, product: Product) -> ProductImage:
     return ProductImage.objects.create(
         product=product,
         image=f"products/{product.pk}/identification.jpg",
+        # Not the product's name, which a card already shows beside it.
+        alt_text="Front view",
         position=IDENTIFICATION_PICTURE_POSITION,
     )
 
