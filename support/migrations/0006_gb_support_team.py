@@ -15,7 +15,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0004_seed_support_teams"),
+        ("support", "0005_conversation_contact_email"),
         ("shop", "0018_gb_market"),
     ]
 
