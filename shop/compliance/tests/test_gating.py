@@ -147,13 +147,11 @@ def colours(speaker):
 
 
 def _facet_slugs(category, code: str) -> list[str]:
-    return [
-        value.slug
-        for group in category_page(
-            slug=category.slug, market=market(code), path=category.get_absolute_url()
-        ).facets
-        for value in group.values
-    ]
+    page = category_page(
+        slug=category.slug, market=market(code), path=category.get_absolute_url()
+    )
+    assert page is not None
+    return [value.slug for group in page.facets for value in group.values]
 
 
 def test_listing_filters_offer_no_value_of_a_gated_product(client, speaker, colours):
