@@ -32,6 +32,8 @@ REGIME_RULES: dict[str, RegimeRule] = {
     # Art. 12(3): one month, extendable by two further months, with notice and
     # reasons within the first month.
     "gdpr": RegimeRule(name=_("EU GDPR"), answer_months=1, extension_months=2),
+    # The UK GDPR kept Art. 12(3) as it was.
+    "uk-gdpr": RegimeRule(name=_("UK GDPR"), answer_months=1, extension_months=2),
     # Cal. Civ. Code 1798.130 and CCPA regulations 7021: confirm within 10 business
     # days, answer within 45 calendar days, once extendable by 45 with notice.
     "ccpa": RegimeRule(

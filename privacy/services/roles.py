@@ -28,6 +28,10 @@ CATALOG_MODELS = (
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "catalog": [
         *_perms("shop", CATALOG_MODELS, _CRUD),
+        # What a market's law asks of a product: entered with the product.
+        *_perms("shop", ("productsafety",), _EDIT),
+        *_perms("shop", ("productcertificate",), _CRUD),
+        *_perms("shop", ("certificatekind", "certificaterequirement"), ("view",)),
         "shop.view_market",
         "shop.view_pricehistory",
     ],

@@ -30,6 +30,17 @@ def test_gdpr_month_from_31_january_ends_on_28_february_otherwise():
     assert deadlines.due_at == utc(2025, 2, 28, 22, 59, 59)
 
 
+def test_uk_gdpr_gives_a_month_and_two_more_in_london_time():
+    deadlines = deadlines_compute(
+        regimes=["uk-gdpr"], received_at=utc(2025, 6, 2, 9), time_zone="Europe/London"
+    )
+
+    # End of 2 July in London (UTC+1 in summer).
+    assert deadlines.due_at == utc(2025, 7, 2, 22, 59, 59)
+    assert deadlines.extended_due_at == utc(2025, 9, 2, 22, 59, 59)
+    assert deadlines.receipt_due_at is None
+
+
 def test_a_request_late_in_the_utc_day_counts_from_the_local_day():
     # 23:30 UTC on 31 January is already 1 February in Berlin.
     deadlines = deadlines_compute(

@@ -20,9 +20,17 @@ ACTIONS = {
     "record incidents": "privacy.add_incident",
     "edit legal pages": "privacy.change_legalpageversion",
     "edit markets": "shop.change_market",
+    "enter safety information": "shop.change_productsafety",
+    "record certificates": "shop.add_productcertificate",
+    "change certificate rules": "shop.change_certificaterequirement",
 }
 ALLOWED = {
-    "catalog": {"edit products", "set prices"},
+    "catalog": {
+        "edit products",
+        "set prices",
+        "enter safety information",
+        "record certificates",
+    },
     "host": {"edit shows", "moderate comments"},
     "support agent": {"read orders", "read customer accounts"},
     "privacy officer": {

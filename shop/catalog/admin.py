@@ -28,9 +28,11 @@ from shop.catalog.services import (
     variant_save,
 )
 from shop.compliance.forms import (
+    PricePublicationFormSet,
     ProductCertificateInline,
     ProductCopyForm,
     ProductSafetyInline,
+    safety_formset_link,
 )
 from shop.compliance.services import certificate_save
 from shop.markets.admin import translated_fields
@@ -219,12 +221,20 @@ class ProductAdmin(TabbedTranslationAdmin, ServiceSavingAdmin):
             kwargs["queryset"] = Category.objects.order_by("path")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # Publishing in an EU market asks for a picture: the safety check reads
+        # the images as submitted on the same page.
+        safety_formset_link(formsets=formsets)
+        return formsets, inline_instances
+
 
 # --- Variants and prices ------------------------------------------------------------
 
 
 class VariantPriceInline(admin.TabularInline):
     model = VariantPrice
+    formset = PricePublicationFormSet
     fields = (
         "market",
         "amount",

@@ -41,6 +41,7 @@ from shop.catalog.selectors import (
     product_detail_for_market,
     product_facts_for_market,
 )
+from shop.compliance.selectors import today
 from shop.pricing.selectors import promotions_next_change
 from shop.storefront.cache import versioned_get_many, versioned_set_many
 
@@ -63,6 +64,12 @@ def _seconds_valid(*, variants: "Iterable[Variant]", now: datetime) -> int:
     if change is None:
         return lifetime
     return max(0, min(lifetime, int((change - now).total_seconds())))
+
+
+def _market_day(market: "Market") -> str:
+    """The part of a key for what a market may be offered: entries of gated
+    content are kept per day too, since a certificate lapses at midnight."""
+    return f"{market.code}:{today().isoformat()}"
 
 
 def _keep_priced(
@@ -103,9 +110,9 @@ def category_page(*, slug: str, market: "Market", path: str) -> CategoryPage | N
     category."""
     language = get_language()
     category_key = f"fragment:category:{slug}"
-    facets_key = f"fragment:facets:{market.code}:{slug}"
+    facets_key = f"fragment:facets:{_market_day(market)}:{slug}"
     nav_key = nav_categories_key(language=language)
-    filters_key = f"fragment:filters:{market.code}:{language}:{path}"
+    filters_key = f"fragment:filters:{_market_day(market)}:{language}:{path}"
     version, found = versioned_get_many(
         [category_key, facets_key, nav_key, filters_key]
     )
@@ -173,8 +180,9 @@ def product_detail(
     *, slug: str, market: "Market"
 ) -> "tuple[WithAnnotations[Product, DetailPrefetch], list[Category]] | None":
     """`product_detail_for_market` and the product's breadcrumbs, kept per market
-    until the catalog version changes or one of its promotions starts or ends."""
-    key = f"fragment:product:{market.code}:{slug}"
+    and day until the catalog version changes or one of its promotions starts or
+    ends."""
+    key = f"fragment:product:{_market_day(market)}:{slug}"
     version, found = versioned_get_many([key])
     if key in found:
         return found[key]
@@ -195,8 +203,8 @@ def product_facts(
     """A product's specifications and variant prices in the market: the product
     page's stored data when a visit left it, else `product_facts_for_market`
     (lighter, no images or reviews), kept as long as the page's."""
-    page_key = f"fragment:product:{market.code}:{slug}"
-    facts_key = f"fragment:facts:{market.code}:{slug}"
+    page_key = f"fragment:product:{_market_day(market)}:{slug}"
+    facts_key = f"fragment:facts:{_market_day(market)}:{slug}"
     version, found = versioned_get_many([page_key, facts_key])
     if page_key in found:
         return found[page_key][0]

@@ -375,12 +375,15 @@ class FacetGroup:
 
 
 def facet_groups(*, category: Category, market: Market) -> list[FacetGroup]:
-    """Attribute values of variants sold in the market within a category's subtree."""
+    """Attribute values of variants sold in the market within a category's subtree,
+    of products that may be offered there (a gated product lends no filter)."""
     values = (
         AttributeValue.objects.filter(
             Q(variants__product__category__path=category.path)
             | Q(variants__product__category__path__startswith=f"{category.path}."),
-            variants__product__is_active=True,
+            variants__product__in=Product.objects.filter(
+                offerable_in_market_q(market=market)
+            ),
             variants__prices__market=market,
         )
         .select_related("attribute")

@@ -1,5 +1,6 @@
 """Admin forms that ask the compliance rules: claims in copy, and the safety
-information an EU market needs before a product is published there."""
+information and picture an EU market needs before a product is published there
+(on the product's page and on a variant's prices)."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -13,7 +14,13 @@ from modeltranslation.admin import TranslationStackedInline
 from modeltranslation.utils import build_localized_fieldname
 
 from shop.compliance.services import claims_check, product_publication_refusals
-from shop.models import Market, Product, ProductCertificate, ProductSafety
+from shop.models import (
+    Market,
+    Product,
+    ProductCertificate,
+    ProductImage,
+    ProductSafety,
+)
 
 
 def translated_names(*fields: str) -> list[str]:
@@ -54,16 +61,78 @@ class ProductCopyForm(forms.ModelForm):
         return data
 
 
+def pictures_kept(*, formset: forms.BaseFormSet) -> bool:
+    """Whether a product's submitted image formset leaves it at least one picture."""
+    formset.is_valid()  # cleaned_data, whichever formset was validated first
+    deleted = set(formset.deleted_forms) if formset.can_delete else set()
+    return any(
+        getattr(form, "cleaned_data", {}).get("image")
+        for form in formset.forms
+        if form not in deleted
+    )
+
+
 class SafetyFormSet(forms.BaseInlineFormSet):
     """Refuses to publish an active product in a market that asks for safety
-    information it lacks, naming the market and the fields."""
+    information or a picture it lacks, naming the market and what is missing."""
+
+    # The product page's image formset, when it is submitted with this one.
+    picture_formset: forms.BaseFormSet | None = None
 
     def clean(self) -> None:
         super().clean()
         product = self.instance
         form = next(iter(self.forms), None)
         safety = form.instance if form is not None else None
-        refusals = product_publication_refusals(product=product, safety=safety)
+        if self.picture_formset is not None:
+            has_picture = pictures_kept(formset=self.picture_formset)
+        else:
+            has_picture = product.pk is not None and product.images.exists()
+        refusals = product_publication_refusals(
+            product=product, safety=safety, has_picture=has_picture
+        )
+        if refusals:
+            raise ValidationError(refusals, code="publication")
+
+
+def safety_formset_link(*, formsets: Iterable[forms.BaseFormSet]) -> None:
+    """Let the product page's safety formset see the pictures submitted with it."""
+    formsets = list(formsets)
+    pictures = next(
+        (f for f in formsets if getattr(f, "model", None) is ProductImage), None
+    )
+    for formset in formsets:
+        if isinstance(formset, SafetyFormSet):
+            formset.picture_formset = pictures
+
+
+class PricePublicationFormSet(forms.BaseInlineFormSet):
+    """A variant's prices: a price added or changed in a market that asks for
+    safety information the product lacks is refused, naming the market and what
+    is missing (the same rule as the product page)."""
+
+    def clean(self) -> None:
+        super().clean()
+        variant = self.instance
+        if variant.product_id is None:
+            return
+        deleted = set(self.deleted_forms) if self.can_delete else set()
+        markets = [
+            form.cleaned_data["market"]
+            for form in self.forms
+            if form not in deleted
+            and form.has_changed()
+            and getattr(form, "cleaned_data", {}).get("market") is not None
+        ]
+        if not markets:
+            return
+        product = variant.product
+        refusals = product_publication_refusals(
+            product=product,
+            safety=ProductSafety.objects.filter(product=product).first(),
+            has_picture=product.images.exists(),
+            markets=markets,
+        )
         if refusals:
             raise ValidationError(refusals, code="publication")
 
@@ -74,6 +143,15 @@ class ProductSafetyInline(TranslationStackedInline):
     extra = 1
     max_num = 1
     can_delete = False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Whoever may change a product sees its safety information (read-only
+        # without the permission to change it), so that the publishing refusal
+        # is asked on every save of the product page.
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "shop.change_product"
+        )
+
     fieldsets = (
         (
             None,

@@ -2,7 +2,8 @@
 that the storefront, search, checkout, live pins and the assistant all ask.
 
 A product is offerable in a market when it is active, carries the EU GPSR safety
-information where the market asks for it (`Market.product_safety_required`), and
+information and a picture where the market asks for them
+(`Market.product_safety_required`), and
 holds, for every certificate requirement of the market that covers its category,
 a valid certificate of an accepted kind (for that market or for all, not expired).
 """
@@ -39,6 +40,7 @@ from shop.models import (
     Market,
     Product,
     ProductCertificate,
+    ProductImage,
     ProductSafety,
 )
 from shop.storefront.cache import versioned_get_many, versioned_set_many
@@ -61,6 +63,9 @@ MANUFACTURER_FIELDS: tuple[tuple[str, Promise], ...] = (
     ("manufacturer_country", _("manufacturer country")),
     ("model_number", _("type or model")),
 )
+# Art. 19(b) GPSR: the product is identified by its picture too, which the listing
+# (and the safety section live cards link to) shows.
+PICTURE_LABEL = _("product picture")
 RESPONSIBLE_FIELDS: tuple[tuple[str, Promise], ...] = (
     ("responsible_name", _("EU responsible person")),
     ("responsible_address", _("EU responsible person's postal address")),
@@ -90,6 +95,11 @@ def _safety_complete_q(*, market: Market) -> Q:
     return reduce(and_, [_filled(field) for field in required]) & (
         Q(manufacturer_country__in=EU_COUNTRIES) | responsible
     )
+
+
+def _picture_exists() -> Exists:
+    """On Product: it has a picture."""
+    return Exists(ProductImage.objects.filter(product=OuterRef("pk")))
 
 
 def certificate_valid_q(*, market: Market, on: date) -> Q:
@@ -136,7 +146,7 @@ def offerable_in_market_q(*, market: Market, on: date | None = None) -> Q:
                     _safety_complete_q(market=market), product=OuterRef("pk")
                 )
             )
-        )
+        ) & Q(_picture_exists())
     return condition
 
 
@@ -198,8 +208,10 @@ def markets_refusing_product(
 # --- What is missing, in words --------------------------------------------------------
 
 
-def safety_gaps(*, safety: ProductSafety | None, market: Market) -> list[str]:
-    """The GPSR fields the market asks for that are empty, as labels."""
+def safety_gaps(
+    *, safety: ProductSafety | None, has_picture: bool, market: Market
+) -> list[str]:
+    """The GPSR details the market asks for that are missing, as labels."""
     if not market.product_safety_required:
         return []
     missing: list[str] = []
@@ -207,6 +219,8 @@ def safety_gaps(*, safety: ProductSafety | None, market: Market) -> list[str]:
     for field, label in MANUFACTURER_FIELDS:
         if not getattr(values, field):
             missing.append(str(label))
+    if not has_picture:
+        missing.append(str(PICTURE_LABEL))
     if values.manufacturer_country not in EU_COUNTRIES:
         missing += [
             str(label)
@@ -267,7 +281,10 @@ def product_compliance_gaps(
     """What keeps the product out of the market, in words; empty when nothing does."""
     on = on or today()
     safety = ProductSafety.objects.filter(product=product).first()
-    return safety_gaps(safety=safety, market=market) + certificate_gaps(
+    has_picture = product.images.exists()
+    return safety_gaps(
+        safety=safety, has_picture=has_picture, market=market
+    ) + certificate_gaps(
         product=product,
         market=market,
         requirements=[r for r in _requirements() if r.market_id == market.pk],
@@ -293,6 +310,7 @@ def compliance_gaps_report(
     requirements = _requirements()
     products = list(
         Product.objects.filter(is_active=True)
+        .annotate(has_picture=_picture_exists())
         .select_related("category", "safety")
         .prefetch_related("certificates")
         .order_by("pk")
@@ -308,7 +326,11 @@ def compliance_gaps_report(
             if (product.pk, market.pk) not in priced:
                 continue
             safety = getattr(product, "safety", None)
-            missing = safety_gaps(safety=safety, market=market) + certificate_gaps(
+            missing = safety_gaps(
+                safety=safety,
+                has_picture=product.has_picture,  # type: ignore[attr-defined]
+                market=market,
+            ) + certificate_gaps(
                 product=product,
                 market=market,
                 requirements=requirements,

@@ -73,18 +73,22 @@ def product_safety_save(*, safety: ProductSafety) -> ProductSafety:
 
 
 def product_publication_refusals(
-    *, product: Product, safety: ProductSafety | None
+    *,
+    product: Product,
+    safety: ProductSafety | None,
+    has_picture: bool,
+    markets: Iterable[Market] | None = None,
 ) -> list[str]:
-    """Why an active product may not be published, one line per market it is priced
-    in that asks for safety information it lacks; empty when it may."""
+    """Why an active product may not be published, one line per market that asks
+    for safety information or a picture it lacks; empty when it may. The markets
+    are those it is priced in unless given (e.g. the prices a form adds)."""
     if not product.is_active or product.pk is None:
         return []
-    markets = Market.objects.filter(
-        product_safety_required=True, prices__variant__product=product
-    ).distinct()
+    if markets is None:
+        markets = Market.objects.filter(prices__variant__product=product).distinct()
     refusals = []
-    for market in markets.order_by("code"):
-        missing = safety_gaps(safety=safety, market=market)
+    for market in sorted(set(markets), key=lambda market: market.code):
+        missing = safety_gaps(safety=safety, has_picture=has_picture, market=market)
         if missing:
             refusals.append(
                 _("Cannot be published in %(market)s (%(code)s): missing %(fields)s.")

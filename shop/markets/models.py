@@ -26,6 +26,7 @@ currency_code_validator = RegexValidator(
 
 class PrivacyRegime(models.TextChoices):
     GDPR = "gdpr", _("EU GDPR")
+    UK_GDPR = "uk-gdpr", _("UK GDPR")
     CCPA = "ccpa", _("California CCPA/CPRA")
     BIPA = "bipa", _("Illinois BIPA")
     TDPSA = "tdpsa", _("Texas TDPSA")

@@ -10,6 +10,7 @@ from shop.models import (
     Category,
     Market,
     Product,
+    ProductImage,
     ProductSafety,
     Specification,
     Variant,
@@ -44,7 +45,7 @@ def make_product(
     **fields,
 ) -> Product:
     """A product with one variant, priced in the given markets ({"DE": "19.99"}),
-    with complete EU safety information unless `safety` is off."""
+    with complete EU safety information and a picture unless `safety` is off."""
     n = next(_seq)
     product = product_save(
         product=Product(
@@ -75,8 +76,26 @@ def make_spec(*, product: Product, kind: str, label: str = "Spec", **values):
 SHOPPER_LANGUAGES = ("en", "de", "fr", "es", "pt-br", "id")
 
 
-def make_safety(*, product: Product, **fields) -> ProductSafety:
-    """Complete GPSR safety information of a manufacturer inside the EU."""
+# After any picture a test adds itself (position 0), so that one is shown first.
+IDENTIFICATION_PICTURE_POSITION = 99
+
+
+def make_picture(*, product: Product) -> ProductImage:
+    """The picture that identifies a product (GPSR); no file behind it."""
+    return ProductImage.objects.create(
+        product=product,
+        image=f"products/{product.pk}/identification.jpg",
+        # Not the product's name, which a card already shows beside it.
+        alt_text="Front view",
+        position=IDENTIFICATION_PICTURE_POSITION,
+    )
+
+
+def make_safety(*, product: Product, picture: bool = True, **fields) -> ProductSafety:
+    """Complete GPSR safety information of a manufacturer inside the EU, with the
+    product's picture unless `picture` is off."""
+    if picture:
+        make_picture(product=product)
     values: dict[str, str] = {
         "manufacturer_name": "Nordwind GmbH",
         "manufacturer_address": "Hafenstraße 1, 20457 Hamburg",

@@ -156,14 +156,14 @@ def test_every_variant_has_a_price_in_every_active_market(demo):
     ):
         priced.setdefault(variant_id, set()).add(market_id)
 
-    assert len(markets) == 6
+    assert len(markets) == 7
     assert set(Variant.objects.values_list("pk", flat=True)) == set(priced)
     assert all(found == markets for found in priced.values())
 
 
 def test_prices_are_rounded_to_price_points_of_their_currency(demo):
     prices = VariantPrice.objects.select_related("market")
-    endings = {"USD": "99", "EUR": "99", "BRL": "90", "IDR": "00"}
+    endings = {"USD": "99", "EUR": "99", "GBP": "99", "BRL": "90", "IDR": "00"}
 
     for price in prices:
         for amount in (price.amount, price.regular_amount):

@@ -127,3 +127,21 @@ def test_a_live_comment_about_a_gated_product_gets_no_suggestion(speaker):
 
     assert (brazil, pinned) == (None, None)
     assert germany is not None and germany.facts[0] == "59,99\xa0€"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quanto custa a Caixa de som Bluetooth Go?",
+        "Muito caro, tem algo mais barato até 500 reais?",
+        "Vocês têm caixa de som bluetooth?",
+        "A caixa de som Go está em estoque?",
+    ],
+)
+def test_the_assistant_never_names_a_gated_product(speaker, text):
+    reply = assistant_answer(text=text, market=market("BR"), user=None)
+
+    said = " ".join([reply.text, *reply.facts, *reply.links])
+    assert "Bluetooth Go" not in said
+    assert speaker.slug not in said
+    assert speaker.variants.get().sku not in said

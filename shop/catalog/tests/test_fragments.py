@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shop.catalog.fragments import product_cards_html
 from shop.catalog.selectors import product_list_for_market
+from shop.compliance.selectors import today
 from shop.models import VariantPrice
 from shop.pricing.selectors import promotions_next_change
 from shop.pricing.services import price_set, promotion_start
@@ -93,7 +94,9 @@ def test_bare_listing_keeps_its_filter_form_and_a_filtered_one_renders_its_own(
     filtered = _html(client.get(f"{url}?in_stock=on&page=1"))
     kept = _html(client.get(url))
 
-    assert kept_keys == [cache.make_key(f"fragment:filters:US:en:{url}")]
+    assert kept_keys == [
+        cache.make_key(f"fragment:filters:US:{today().isoformat()}:en:{url}")
+    ]
     assert 'name="in_stock" id="id_in_stock" checked' in filtered
     assert 'name="in_stock" id="id_in_stock" checked' not in kept
     assert _without_csrf(kept) == _without_csrf(fresh)

@@ -304,4 +304,4 @@ def test_deleting_an_image_removes_its_files(
         product_image_delete(image=image)
 
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
-    assert not ProductImage.objects.exists()
+    assert not ProductImage.objects.filter(pk=image.pk).exists()

@@ -506,9 +506,18 @@ def test_withdrawal_page_has_the_model_form_in_eu_markets(client):
     assert "Tradewind GmbH" in page
 
 
-def test_markets_start_with_14_day_withdrawal_in_the_eu_only():
+def test_markets_start_with_14_day_withdrawal_in_the_eu_and_the_uk_only():
+    # The UK's Consumer Contracts Regulations 2013 keep the 14-day period.
     days = dict(Market.objects.values_list("code", "withdrawal_days"))
-    assert days == {"BR": 0, "DE": 14, "ES": 14, "FR": 14, "ID": 0, "US": 0}
+    assert days == {
+        "BR": 0,
+        "DE": 14,
+        "ES": 14,
+        "FR": 14,
+        "GB": 14,
+        "ID": 0,
+        "US": 0,
+    }
 
 
 def test_order_button_reads_zahlungspflichtig_bestellen_in_german():

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from shop.catalog.fragments import category_page, product_detail
 from shop.checkout.services.cart import CartError, cart_add, cart_get_or_create
 from shop.compliance.selectors import today
 from shop.compliance.services import compliance_object_delete
 from shop.compliance.tests.helpers import certify, require
-from shop.models import Order, ProductCertificate
+from shop.models import Attribute, AttributeValue, Order, ProductCertificate
 from shop.orders.services import CheckoutChanged
 from shop.tests.commerce_helpers import (
     CA_ADDRESS,
@@ -127,3 +128,77 @@ def test_an_expired_certificate_gates(client, speaker):
     certify(product=speaker, kind="fcc-id", expires_on=today() - timedelta(days=1))
 
     assert _in_market(client, "US").get(f"/en/p/{speaker.slug}/").status_code == 404
+
+
+@pytest.fixture
+def colours(speaker):
+    """The gated speaker is red; a certified cable in the same category is blue:
+    one attribute, a value from each."""
+    colour = Attribute.objects.create(name="Colour", slug="colour")
+    red = AttributeValue.objects.create(attribute=colour, name="Red", slug="red")
+    blue = AttributeValue.objects.create(attribute=colour, name="Blue", slug="blue")
+    speaker.variants.get().values.add(red)
+    cable = make_product(
+        category=speaker.category, name="Audio cable", prices={"US": "9.00"}
+    )
+    cable.variants.get().values.add(blue)
+    certify(product=cable, kind="fcc-sdoc")
+    return red, blue
+
+
+def _facet_slugs(category, code: str) -> list[str]:
+    page = category_page(
+        slug=category.slug, market=market(code), path=category.get_absolute_url()
+    )
+    assert page is not None
+    return [value.slug for group in page.facets for value in group.values]
+
+
+def test_listing_filters_offer_no_value_of_a_gated_product(client, speaker, colours):
+    html = _in_market(client, "US").get(speaker.category.get_absolute_url()).text
+
+    assert _facet_slugs(speaker.category, "US") == ["blue"]
+    assert 'value="blue"' in html
+    assert 'value="red"' not in html
+
+
+def test_listing_filters_of_another_market_keep_the_value(speaker, colours):
+    assert _facet_slugs(speaker.category, "DE") == ["red"]
+
+
+def test_a_gated_products_value_returns_to_the_filters_when_it_is_certified(
+    speaker, colours, django_capture_on_commit_callbacks
+):
+    assert _facet_slugs(speaker.category, "US") == ["blue"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certify(product=speaker, kind="fcc-id")
+
+    assert _facet_slugs(speaker.category, "US") == ["blue", "red"]
+
+
+def test_cached_filters_do_not_outlive_the_day_a_certificate_lapses(
+    speaker, colours, monkeypatch
+):
+    certify(product=speaker, kind="fcc-id", expires_on=today())
+    assert _facet_slugs(speaker.category, "US") == ["blue", "red"]
+
+    # No write and no daily task yet: only the date has moved on.
+    tomorrow = today() + timedelta(days=1)
+    monkeypatch.setattr("shop.compliance.selectors.today", lambda: tomorrow)
+    monkeypatch.setattr("shop.catalog.fragments.today", lambda: tomorrow)
+
+    assert _facet_slugs(speaker.category, "US") == ["blue"]
+
+
+def test_a_cached_product_detail_does_not_outlive_the_day_a_certificate_lapses(
+    speaker, monkeypatch
+):
+    certify(product=speaker, kind="fcc-id", expires_on=today())
+    assert product_detail(slug=speaker.slug, market=market("US")) is not None
+
+    tomorrow = today() + timedelta(days=1)
+    monkeypatch.setattr("shop.compliance.selectors.today", lambda: tomorrow)
+    monkeypatch.setattr("shop.catalog.fragments.today", lambda: tomorrow)
+
+    assert product_detail(slug=speaker.slug, market=market("US")) is None

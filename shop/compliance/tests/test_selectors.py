@@ -15,7 +15,12 @@ from shop.compliance.selectors import (
 )
 from shop.compliance.tests.helpers import certify, require
 from shop.models import Market, Product, ProductSafety
-from shop.tests.factories import make_category, make_product, make_safety
+from shop.tests.factories import (
+    make_category,
+    make_picture,
+    make_product,
+    make_safety,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,11 +111,25 @@ def test_an_eu_market_hides_a_product_without_safety_information():
         "manufacturer electronic address",
         "manufacturer country",
         "type or model",
+        "product picture",
         "EU responsible person",
         "EU responsible person's postal address",
         "EU responsible person's electronic address",
         "warnings in German",
     ]
+
+
+def test_an_eu_market_hides_a_product_without_a_picture():
+    product = make_product(safety=False)
+    make_safety(product=product, picture=False)
+
+    assert _offerable(product, "DE") is False
+    assert _offerable(product, "US") is True
+    assert product_compliance_gaps(product=product, market=_market("DE")) == [
+        "product picture"
+    ]
+    make_picture(product=product)
+    assert _offerable(product, "DE") is True
 
 
 def test_a_manufacturer_outside_the_eu_needs_a_responsible_person():
@@ -155,10 +174,13 @@ def test_the_sql_rule_and_the_explained_gaps_agree(code):
         make_product(category=category),
         make_product(category=category, safety=False),
         make_product(category=category),
+        make_product(category=category, safety=False),
     ]
+    make_safety(product=products[3], picture=False)
     require(market_code=code, category=category, kinds=("ce", "ukca"))
     certify(product=products[0], kind="ukca")
     certify(product=products[1], kind="ce")
+    certify(product=products[3], kind="ce")
     market = _market(code)
 
     offerable = set(
@@ -201,3 +223,14 @@ def test_the_kept_offerable_set_follows_a_requirement_once_it_commits(
 
     assert speaker.pk not in offerable_product_ids(market=brazil)
     assert speaker.pk in offerable_product_ids(market=_market("US"))
+
+
+def test_the_report_names_a_missing_picture_in_an_eu_market():
+    product = make_product(name="Lamp", prices={"FR": "29", "US": "29"}, safety=False)
+    make_safety(product=product, picture=False)
+
+    rows = compliance_gaps_report(markets=[_market("FR"), _market("US")])
+
+    assert [(row.market.code, row.product.pk, row.missing) for row in rows] == [
+        ("FR", product.pk, ["product picture"])
+    ]

@@ -4,6 +4,7 @@ product page."""
 import pytest
 
 from shop.compliance.tests.helpers import certify, require
+from shop.models import ProductImage
 from shop.tests.factories import make_category, make_product
 from shop.tests.pages import _in_market
 
@@ -41,3 +42,21 @@ def test_the_product_page_shows_manufacturer_warnings_and_the_anatel_code(client
     assert "Nordwind GmbH" in html
     assert "Keep away from fire." in html
     assert "Código de homologação ANATEL: <strong>01234-26-05678</strong>" in html
+
+
+def test_the_safety_section_shows_the_picture_that_identifies_the_product(client):
+    product = make_product(name="Kettle", prices={"DE": "39"})
+    ProductImage.objects.create(
+        product=product,
+        image="products/kettle.jpg",
+        thumbnail="thumbs/kettle_small.jpg",
+        alt_text="A steel kettle",
+    )
+
+    html = _in_market(client, "DE").get(f"/de/p/{product.slug}/").text
+    safety = html[html.index('id="product-safety"') :]
+
+    assert (
+        '<img class="safety__picture" src="/media/thumbs/kettle_small.jpg" '
+        'alt="A steel kettle" width="160" loading="lazy">'
+    ) in safety

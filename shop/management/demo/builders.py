@@ -16,6 +16,7 @@ from shop.management.demo.loader import LANGUAGES, DemoCatalog, Line, ProductTyp
 USD_RATES = {
     "USD": Decimal("1"),
     "EUR": Decimal("0.92"),
+    "GBP": Decimal("0.79"),
     "BRL": Decimal("5.6"),
     "IDR": Decimal("16000"),
 }

@@ -51,6 +51,15 @@ RULES = [
     ("ID", "toys", ("sni",), "SNI 8124 (toy safety)"),
     ("BR", "electronics", ("anatel",), "Anatel Resolution 715/2019"),
     ("BR", "toys", ("inmetro",), "Inmetro Portaria 302/2021"),
+    # Great Britain accepts either mark (CE recognition is extended indefinitely).
+    (
+        "GB",
+        "electronics",
+        ("ukca", "ce"),
+        "Electrical Equipment (Safety) Regulations 2016; Radio Equipment "
+        "Regulations 2017",
+    ),
+    ("GB", "toys", ("ukca", "ce"), "Toys (Safety) Regulations 2011"),
 ]
 # Which certificate each gated category's products get, and for which market.
 CERTIFICATES = {
