@@ -1,8 +1,9 @@
 """Support's personal data, declared in the privacy registry.
 
 A conversation is found by the shopper's account, and a guest's by the address
-of an order the guest proved in it (`Conversation.contact_email`, kept until the conversation
-itself is erased, so that a re-run after a crash still finds its rows). Agents
+of an order the guest proved in it (`Conversation.contact_email`, kept until the
+conversation itself is erased, so that a re-run after a crash still finds its
+rows). Agents
 appear as staff (`assigned_to`, `Message.agent`), never as the subject.
 """
 

@@ -211,6 +211,23 @@ def test_product_card_uses_the_small_thumbnail(client, catalog):
     )
 
 
+@pytest.mark.parametrize("alt_text", ["", "name"])
+def test_a_card_picture_that_only_repeats_the_title_is_decorative(
+    client, catalog, alt_text
+):
+    product = catalog["product"]
+    ProductImage.objects.create(
+        product=product,
+        image="products/1/tent.jpg",
+        thumbnail="thumbs/tent_small.jpg",
+        alt_text=product.name if alt_text == "name" else "",
+    )
+
+    html = _html(client.get("/en/"))
+
+    assert '<img src="/media/thumbs/tent_small.jpg" alt="" loading="lazy">' in html
+
+
 def test_product_page_breadcrumbs_follow_the_category_path(client, catalog):
     html = _html(client.get(f"/de/p/{catalog['product'].slug}/"))
 
