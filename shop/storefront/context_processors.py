@@ -1,16 +1,25 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from shop.catalog.selectors import nav_categories
 from shop.checkout.services.cart import cart_item_count
 from shop.markets.services import markets_active
+from shop.storefront.formatting import babel_locale
 
 
 def storefront(request: HttpRequest) -> dict:
     """What the header needs on every page: the market and the switchers' choices."""
+    market = getattr(request, "market", None)
     return {
-        "market": getattr(request, "market", None),
+        "market": market,
+        # The page's language as written in the market's country (en + GB -> en-GB),
+        # for dates and times the browser formats.
+        "format_locale": babel_locale(
+            get_language() or settings.LANGUAGE_CODE, market.default_country
+        ).replace("_", "-")
+        if market is not None
+        else "",
         "markets": list(markets_active().values()),
         "shopper_languages": [
             (code, name)

@@ -1,6 +1,7 @@
 // Times arrive as UTC in <time datetime="…" data-local-time>, with the market's local
 // time as the server's fallback text. Here they are rewritten in the viewer's own
-// time zone and the page's language, with the zone named so no one has to guess.
+// time zone, in the page's language as written in the market's country (en-GB, not
+// en-US, for a British shopper), with the zone named so no one has to guess.
 const OPTIONS = {
   year: "numeric",
   month: "short",
@@ -13,7 +14,9 @@ const OPTIONS = {
 export function localizeTimes(root = document) {
   let format;
   try {
-    format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, OPTIONS);
+    const meta = document.querySelector('meta[name="format-locale"]');
+    const locale = meta?.content || document.documentElement.lang || undefined;
+    format = new Intl.DateTimeFormat(locale, OPTIONS);
   } catch {
     return; // an old browser keeps the server's text
   }

@@ -31,6 +31,20 @@ def test_market_switch_changes_the_market_of_the_next_page(client, catalog):
     assert EURO_1299 in html
 
 
+@pytest.mark.parametrize(
+    ("market", "path", "locale"),
+    [("GB", "/en/", "en-GB"), ("US", "/en/", "en-US"), ("DE", "/de/", "de-DE")],
+)
+def test_the_browser_writes_times_as_the_language_is_written_in_the_market(
+    client, market, path, locale
+):
+    client.post("/market/", {"market": market, "next": path})
+
+    html = _html(client.get(path))
+
+    assert f'<meta name="format-locale" content="{locale}">' in html
+
+
 def test_market_switch_keeps_the_language(client):
     response = client.post("/market/", {"market": "BR", "next": "/de/"})
 
