@@ -16,6 +16,7 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisSerializer
 from django.db import transaction
+from django.utils import timezone
 
 CATALOG_VERSION_KEY = "catalog:version"
 
@@ -33,7 +34,10 @@ def _bump_now() -> None:
 
 
 def page_cache_key(*, path: str, language: str, market_code: str) -> str:
-    return f"page:{market_code}:{language}:{path}"
+    # Per UTC day too: what a market may be offered changes when a certificate
+    # lapses at midnight (`shop.compliance.selectors.today`), before any task runs.
+    day = timezone.now().date().isoformat()
+    return f"page:{market_code}:{day}:{language}:{path}"
 
 
 def page_cache_get(*, key: str) -> tuple[int, bytes | None]:

@@ -4,12 +4,14 @@ handler, by the ASGI front on the event loop (no thread, no query)."""
 import io
 import re
 import sys
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from asgiref.sync import SyncToAsync
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
+from django.utils import timezone
 
 from shop.pricing.services import price_set
 from shop.storefront import page_cache
@@ -96,6 +98,22 @@ def test_wsgi_front_answers_a_cached_page_without_django(
     assert headers["set-cookie"][0].startswith("csrftoken=")
     for name in ("vary", "cache-control", "content-security-policy", "x-frame-options"):
         assert headers[name] == django_headers[name]
+
+
+def test_a_page_cached_yesterday_is_rendered_again_today(catalog, monkeypatch):
+    django_app = CountingWSGI()
+    app = PageCacheFrontWSGI(django_app)
+    url = f"/en/p/{catalog['product'].slug}/"
+    _wsgi_get(app, url)
+    _wsgi_get(app, url)
+    assert django_app.calls == 2  # the third would be the front's own hit
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+
+    _wsgi_get(app, url)
+
+    # A certificate that lapsed at midnight must not linger in yesterday's page.
+    assert django_app.calls == 3
 
 
 def test_wsgi_front_keeps_the_visitors_csrf_secret(catalog):
