@@ -331,3 +331,22 @@ def test_the_demo_shopper_has_orders_with_parcels_and_a_guest_order_exists(demo)
         "TW-DEMO04": "shipped",
     }
     assert Shipment.objects.filter(order__number__startswith="TW-DEMO").count() == 3
+
+
+def test_demo_orders_have_the_history_checkout_leaves(demo):
+    for order in Order.objects.filter(number__startswith="TW-DEMO"):
+        history = list(
+            order.events.order_by("created_at", "id").values_list("status", flat=True)
+        )
+        assert history[:2] == ["pending_payment", "paid"], order.number
+        assert history[-1] == order.status, order.number
+
+
+def test_an_order_without_events_shows_no_empty_history(demo, client):
+    order = Order.objects.get(number="TW-DEMO03")
+    client.force_login(order.user)
+    url = reverse("shop:order_detail", kwargs={"number": order.number})
+
+    assert 'id="order-history"' in client.get(url).content.decode()
+    order.events.all().delete()
+    assert 'id="order-history"' not in client.get(url).content.decode()

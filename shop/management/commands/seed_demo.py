@@ -47,6 +47,7 @@ from shop.models import (
     Category,
     Market,
     Order,
+    OrderEvent,
     OrderLine,
     OrderStatus,
     Product,
@@ -586,6 +587,17 @@ class DemoSeeder:
             **order_line_amounts(
                 unit=unit, line=line_amount, tax=line_tax, rate=rate, gross=gross
             ),
+        )
+        OrderEvent.objects.bulk_create(
+            [
+                OrderEvent(
+                    order=order,
+                    status=OrderStatus.PENDING_PAYMENT,
+                    note="placed",
+                    created_at=placed_at,
+                ),
+                OrderEvent(order=order, status=OrderStatus.PAID, created_at=placed_at),
+            ]
         )
         return order
 
