@@ -339,6 +339,9 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
+LISTING_PAGE_MAX = 1_000_000
+
+
 def listing_page(
     *, products: "QuerySet[Product]", number: str | None, per_page: int
 ) -> Page:
@@ -350,7 +353,9 @@ def listing_page(
         wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 1
-    if wanted >= 1:
+    # A number far past any listing's end (OFFSET is a 64-bit integer in SQL) is
+    # past the end without asking the database.
+    if 1 <= wanted <= LISTING_PAGE_MAX:
         start = (wanted - 1) * per_page
         rows = list(
             products.annotate(listing_size=Window(Count("pk")))[

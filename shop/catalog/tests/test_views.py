@@ -357,6 +357,18 @@ def test_page_beyond_the_last_shows_the_last_page(client, settings):
     assert len(re.findall(r'class="card__title"', html)) == 2
 
 
+@pytest.mark.parametrize("number", ["1000001", "99999999999999999999", "1" + "0" * 40])
+def test_page_far_past_any_end_shows_the_last_page(client, number):
+    category = make_category()
+    for index in range(26):
+        make_product(category=category, name=f"Item {index:02d}", prices={"US": "5"})
+
+    response = client.get(f"/en/c/{category.slug}/?page={number}")
+
+    assert response.status_code == 200
+    assert "Page 2 of 2" in _html(response)
+
+
 def test_non_numeric_page_shows_the_first_page(client):
     category = make_category()
     make_product(category=category, name="Only one", prices={"US": "5"})
